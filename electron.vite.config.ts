@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+/**
+ * Three bundles: the Node side (the Electron shell, the standalone daemon `rbees-orcd` and the
+ * worker `rbees-workerd`, which share code and run under Electron or plain Node), the sandboxed
+ * preload (CommonJS: sandboxed preloads cannot be ES modules), and the React renderer.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          electron: resolve('src/main/electron/main.ts'),
+          serve: resolve('src/main/daemon/serve.ts'),
+          workerd: resolve('src/pool/workerd/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { preload: resolve('src/main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: resolve('src/renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,39 @@
+/** Entry point for test setups (Vitest / Playwright globalSetup): makes sure the models exist. */
+import { fileURLToPath } from 'node:url';
+import { ensureModelFile } from './model-file';
+import { SCRIPT_LONG_TEXT, SCRIPT_TEXT, TEST_MODELS } from './standard-models';
+
+export { SCRIPT_LONG_TEXT, SCRIPT_TEXT } from './standard-models';
+
+export interface TestModels {
+  /** random weights, ~0.6M parameters */
+  tiny: string;
+  /** replies exactly scriptText, then EOS, to any prompt */
+  script: string;
+  /** replies exactly scriptLongText (~330 tokens), then EOS */
+  scriptLong: string;
+  scriptText: string;
+  scriptLongText: string;
+}
+
+/** $RBEES_TEST_MODELS, else .cache/test-models/ at the repo root (whatever the cwd). */
+export function testModelsDir(): string {
+  return (
+    process.env.RBEES_TEST_MODELS ||
+    fileURLToPath(new URL('../../.cache/test-models/', import.meta.url))
+  );
+}
+
+/** Writes the test models into `dir` unless up to date there (then it takes a few ms). */
+export async function ensureTestModels(dir = testModelsDir()): Promise<TestModels> {
+  const tiny = await ensureModelFile(dir, TEST_MODELS.tiny);
+  const script = await ensureModelFile(dir, TEST_MODELS.script);
+  const scriptLong = await ensureModelFile(dir, TEST_MODELS.scriptLong);
+  return {
+    tiny: tiny.path,
+    script: script.path,
+    scriptLong: scriptLong.path,
+    scriptText: SCRIPT_TEXT,
+    scriptLongText: SCRIPT_LONG_TEXT,
+  };
+}

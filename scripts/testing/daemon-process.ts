@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface DaemonProcess {
+  url: string;
+  openUrl: string;
+  token: string;
+  home: string;
+  pid: number;
+  child: ChildProcess;
+  /** SIGTERM, wait for exit, remove RBEES_HOME. */
+  stop(): Promise<void>;
+}
+
+export interface DaemonProcessOptions {
+  /** Model files to link into `$RBEES_HOME/models`, optionally under another file name. */
+  models?: (string | { path: string; as: string })[];
+  env?: Record<string, string>;
+}
+
+const SERVE = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url));
+
+/**
+ * Runs the built daemon (`out/main/serve.js`, what `npm run serve` runs) as its own process with a
+ * fresh RBEES_HOME and a free port, exactly as a person would: the tests see it only over HTTP.
+ */
+export async function startDaemonProcess(
+  options: DaemonProcessOptions = {},
+): Promise<DaemonProcess> {
+  const home = mkdtempSync(join(tmpdir(), 'rbees-home-'));
+  const env = {
+    ...process.env,
+    RBEES_HOME: home,
+    RBEES_PORT: '0',
+    RBEES_WORKER_THREADS: '1',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [SERVE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const listening = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^Open the UI: (\S+)$/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`rbees-orcd exited with ${code} before listening: ${stderr.join('')}`)),
+    );
+  });
+  const openUrl = await listening.catch((err: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw err;
+  });
+  // Models are linked after the daemon made $RBEES_HOME/models: it reads the folder per request.
+  for (const model of options.models ?? []) {
+    const { path, as } = typeof model === 'string' ? { path: model, as: basename(model) } : model;
+    symlinkSync(path, join(home, 'models', as));
+  }
+  const url = new URL(openUrl);
+  return {
+    url: url.origin,
+    openUrl,
+    token: decodeURIComponent(url.hash.replace(/^#token=/, '')),
+    home,
+    pid: child.pid ?? -1,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        // A daemon that does not stop in time is a bug the tests should see, not a hang.
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from './config';
+
+const homes: string[] = [];
+function home(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rbees-config-'));
+  homes.push(dir);
+  return dir;
+}
+afterEach(() => homes.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('daemon configuration', () => {
+  it('uses the documented defaults and creates the state folders', () => {
+    const dir = home();
+    const config = resolveConfig({ RBEES_HOME: dir });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      workerSlots: 1,
+      workerIdleS: 600,
+    });
+    expect(statSync(join(dir, 'models')).isDirectory()).toBe(true);
+    expect(statSync(join(dir, 'logs')).isDirectory()).toBe(true);
+  });
+
+  it('creates a token once, mode 0600, and reuses it', () => {
+    const dir = home();
+    const first = resolveConfig({ RBEES_HOME: dir }).token;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'token'), 'utf8').trim()).toBe(first);
+    expect(resolveConfig({ RBEES_HOME: dir }).token).toBe(first);
+    expect(resolveConfig({ RBEES_HOME: dir, RBEES_TOKEN: 'given' }).token).toBe('given');
+  });
+
+  it('names a bad variable and what would be valid', () => {
+    expect(() => resolveConfig({ RBEES_HOME: home(), RBEES_PORT: 'eighty' })).toThrow(
+      'RBEES_PORT="eighty" is not valid: use a whole number from 0 to 65535.',
+    );
+  });
+});

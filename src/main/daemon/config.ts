@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RbeesError } from '../../shared/errors';
+
+/** Everything the daemon reads from the environment, resolved once (same names for every tool). */
+export interface DaemonConfig {
+  home: string;
+  modelsDir: string;
+  logsDir: string;
+  host: string;
+  port: number;
+  token: string;
+  /** Seconds a worker may sit idle before it is unloaded. */
+  workerIdleS: number;
+  /** Threads per worker; undefined lets the worker pick. */
+  workerThreads: number | undefined;
+  workerSlots: number;
+}
+
+export const DEFAULT_PORT = 8080;
+
+export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfig {
+  const home = resolve(env.RBEES_HOME ?? join(homedir(), '.rbees'));
+  const modelsDir = join(home, 'models');
+  const logsDir = join(home, 'logs');
+  mkdirSync(modelsDir, { recursive: true });
+  mkdirSync(logsDir, { recursive: true });
+  return {
+    home,
+    modelsDir,
+    logsDir,
+    host: env.RBEES_HOST ?? '127.0.0.1',
+    port: intFromEnv(env, 'RBEES_PORT', DEFAULT_PORT, 0, 65535),
+    token: env.RBEES_TOKEN ?? loadOrCreateToken(home),
+    workerIdleS: intFromEnv(env, 'RBEES_WORKER_IDLE_S', 600, 1, 86400 * 30),
+    workerThreads: env.RBEES_WORKER_THREADS
+      ? intFromEnv(env, 'RBEES_WORKER_THREADS', 1, 1, 1024)
+      : undefined,
+    workerSlots: intFromEnv(env, 'RBEES_WORKER_SLOTS', 1, 1, 64),
+  };
+}
+
+function intFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RbeesError(
+      'BAD_REQUEST',
+      `${name}="${raw}" is not valid: use a whole number from ${min} to ${max}.`,
+    );
+  }
+  return value;
+}
+
+/** The token file is created once, readable by its owner only, and reused by every later start. */
+function loadOrCreateToken(home: string): string {
+  const file = join(home, 'token');
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token.length >= 16) return token;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return token;
+}

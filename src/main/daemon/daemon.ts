@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { RbeesError } from '../../shared/errors';
+import type { DaemonConfig } from './config';
+import { Jobs } from './jobs';
+import { LocalModels } from './local-models';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { allowedHosts } from './security';
+import { createServer } from './server';
+import { WorkerSupervisor } from './worker-supervisor';
+
+export interface StartOptions {
+  config: DaemonConfig;
+  /** Listen on a free port when the configured one is taken (the desktop app), else fail. */
+  portFallback?: boolean;
+  /** Where the entry's bundle lives (`out/main`): the worker and the UI are found from there. */
+  bundleDir: string;
+  version?: string;
+}
+
+export interface RunningDaemon {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** The URL to open, carrying the token in the fragment (never sent to a server). */
+  openUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** The composition root of rbees-orcd: builds every service, wires them, listens. */
+export async function startDaemon(options: StartOptions): Promise<RunningDaemon> {
+  const { config } = options;
+  const logger = createLogger(config.logsDir);
+  const metrics = createMetrics();
+  const models = new LocalModels(config.modelsDir);
+  // The supervisor wakes the scheduler, which is built after it: a late-bound reference.
+  let jobs: Jobs | undefined = undefined;
+  const supervisor = new WorkerSupervisor({
+    // The same Node (or Electron, acting as Node) that runs the daemon runs the worker.
+    command: { command: process.execPath, args: [join(options.bundleDir, 'workerd.js')] },
+    logsDir: config.logsDir,
+    slots: config.workerSlots,
+    threads: config.workerThreads,
+    idleMs: config.workerIdleS * 1000,
+    logger,
+    onChange: () => jobs?.pump(),
+  });
+  jobs = new Jobs({ models, supervisor, logger, metrics });
+  let hosts = new Set<string>();
+  const app = createServer({
+    ...{
+      token: config.token,
+      allowedHosts: () => hosts,
+      jobs,
+      models,
+      supervisor,
+      metrics,
+      logger,
+    },
+    modelsDir: config.modelsDir,
+    uiDir: join(options.bundleDir, '..', 'renderer'),
+    version: options.version ?? '0.1.0',
+  });
+
+  const port = await listen(app, config.host, config.port, options.portFallback ?? false);
+  hosts = allowedHosts(config.host, port);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, 'rbees-orcd listening');
+
+  return {
+    url,
+    openUrl: `${url}/#token=${encodeURIComponent(config.token)}`,
+    port,
+    token: config.token,
+    async close() {
+      jobs.close();
+      // Let the cancelled jobs' last events reach their streams before connections are closed.
+      await new Promise((resolve) => setImmediate(resolve));
+      await app.close();
+      await supervisor.close();
+      logger.info('rbees-orcd stopped');
+      logger.flush();
+    },
+  };
+}
+
+async function listen(
+  app: ReturnType<typeof createServer>,
+  host: string,
+  port: number,
+  fallback: boolean,
+): Promise<number> {
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (!fallback) {
+      throw new RbeesError(
+        'BAD_REQUEST',
+        `Port ${port} on ${host} is already in use (another rbees-orcd?). Stop that program, ` +
+          `or pick another port: RBEES_PORT=${port + 1} npm run serve`,
+      );
+    }
+    await app.listen({ host, port: 0 });
+  }
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}

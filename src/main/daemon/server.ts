@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
+import type { Jobs } from './jobs';
+import type { LocalModels } from './local-models';
+import type { Logger } from './logger';
+import type { DaemonMetrics } from './metrics';
+import { apiRoutes } from './routes/api';
+import { openAiRoutes } from './routes/openai';
+import { taskRoutes } from './routes/tasks';
+import { installSecurity } from './security';
+import type { WorkerSupervisor } from './worker-supervisor';
+
+export interface ServerDeps {
+  token: string;
+  allowedHosts: () => Set<string>;
+  jobs: Jobs;
+  models: LocalModels;
+  supervisor: WorkerSupervisor;
+  metrics: DaemonMetrics;
+  logger: Logger;
+  modelsDir: string;
+  uiDir: string;
+  version: string;
+}
+
+const CORRELATION_ID = /^[\w.-]{1,128}$/;
+
+/** The daemon's HTTP server: security first, then the UI, the API and errors in one shape. */
+export function createServer(deps: ServerDeps): FastifyInstance {
+  // Typed as Fastify's logger so that the app keeps Fastify's default type parameters.
+  const logger: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Event streams are long-lived: on close, end them rather than wait for their readers.
+    forceCloseConnections: true,
+    bodyLimit: 4 * 1024 * 1024,
+    genReqId: (request) => {
+      const given = request.headers['x-correlation-id'];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+  installSecurity(app, { token: deps.token, hosts: deps.allowedHosts });
+
+  app.setErrorHandler((err, request, reply) => {
+    const body = toErrorBody(asRbeesError(err), request.id);
+    if (body.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    return reply.code(HTTP_STATUS[body.code]).send({ error: body });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = toErrorBody(
+      new RbeesError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      request.id,
+    );
+    return reply.code(404).send({ error: body });
+  });
+
+  if (existsSync(deps.uiDir)) {
+    void app.register(fastifyStatic, { root: deps.uiDir, wildcard: false, index: 'index.html' });
+  } else {
+    deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
+  }
+  taskRoutes(app, deps.jobs);
+  openAiRoutes(app, deps.jobs, deps.models);
+  apiRoutes(app, deps);
+  return app;
+}
+
+/** Fastify's own errors (bad JSON, body too large) become BAD_REQUEST with their message. */
+function asRbeesError(err: unknown): unknown {
+  if (err instanceof RbeesError) return err;
+  const fastifyError = err as { statusCode?: number; message?: string };
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new RbeesError('BAD_REQUEST', `Invalid request: ${fastifyError.message ?? 'bad body'}.`);
+  }
+  return err;
+}

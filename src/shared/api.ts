@@ -1,0 +1,47 @@
+import type { ModelInfo } from './models';
+
+/** Paths of the daemon's API, named once for the server, the SDK and the UI. */
+export const API = {
+  tasks: '/v2/tasks',
+  task: (id: string) => `/v2/tasks/${encodeURIComponent(id)}`,
+  taskEvents: (id: string) => `/v2/tasks/${encodeURIComponent(id)}/events`,
+  models: '/api/models',
+  workers: '/api/workers',
+  info: '/api/info',
+  openaiModels: '/v1/models',
+  chatCompletions: '/v1/chat/completions',
+  completions: '/v1/completions',
+  health: '/health',
+} as const;
+
+export type WorkerState = 'starting' | 'ready' | 'crashed' | 'stopping' | 'stopped';
+
+/** A worker the daemon supervises. */
+export interface WorkerInfo {
+  id: string;
+  model: string;
+  host: string;
+  port: number | null;
+  pid: number | null;
+  state: WorkerState;
+  backend: string | null;
+  slots_total: number;
+  slots_busy: number;
+  restarts: number;
+  last_error: string | null;
+}
+
+export interface ModelsResponse {
+  models: ModelInfo[];
+}
+
+export interface WorkersResponse {
+  workers: WorkerInfo[];
+}
+
+/** `GET /api/info`: what the UI shows about the daemon it talks to. */
+export interface DaemonInfo {
+  version: string;
+  models_dir: string;
+  hostname: string;
+}

@@ -1,0 +1,82 @@
+/**
+ * Errors are data: one closed set of codes, one wire shape (SYS-5.5.1), used by the worker, the
+ * daemon, the SDK and the UI alike. Messages name the subject and the fix.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN_HOST',
+  'NOT_FOUND',
+  'MODEL_NOT_FOUND',
+  'MODEL_LOAD_FAILED',
+  'WORKER_BUSY',
+  'WORKER_UNAVAILABLE',
+  'WORKER_CRASHED',
+  'CANCELLED',
+  'INFERENCE_FAILED',
+  'DAEMON_UNREACHABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The body of every error answer and every `error` SSE event. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  correlation_id?: string;
+}
+
+export interface ErrorResponse {
+  error: ErrorBody;
+}
+
+/** HTTP status for each code, so every server answers the same way. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: 403,
+  NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  MODEL_LOAD_FAILED: 502,
+  WORKER_BUSY: 503,
+  WORKER_UNAVAILABLE: 503,
+  WORKER_CRASHED: 502,
+  CANCELLED: 499,
+  INFERENCE_FAILED: 500,
+  DAEMON_UNREACHABLE: 503,
+  INTERNAL: 500,
+};
+
+/** An error carrying a code, thrown inside a process and turned into an ErrorBody at its edge. */
+export class RbeesError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'RbeesError';
+  }
+
+  toBody(correlationId?: string): ErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(correlationId ? { correlation_id: correlationId } : {}),
+    };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Any thrown value as an ErrorBody; unknown failures become INTERNAL with their message. */
+export function toErrorBody(err: unknown, correlationId?: string): ErrorBody {
+  if (err instanceof RbeesError) return err.toBody(correlationId);
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message, ...(correlationId ? { correlation_id: correlationId } : {}) };
+}

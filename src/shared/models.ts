@@ -1,0 +1,40 @@
+import { RbeesError } from './errors';
+
+/** A model the daemon can serve. */
+export interface ModelInfo {
+  /** File name without `.gguf`; what `model` in a request names. */
+  id: string;
+  /** Host whose disk holds the file; `local` is this computer. */
+  host: string;
+  size_bytes: number;
+  /** Whether a worker has it loaded right now. */
+  loaded: boolean;
+}
+
+const GGUF_SUFFIX = /\.gguf$/i;
+
+/** The id of a model file: its base name without `.gguf` (`Qwen3-0.6B-Q8_0.gguf` → `Qwen3-0.6B-Q8_0`). */
+export function modelIdFromFileName(fileName: string): string | undefined {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  if (!GGUF_SUFFIX.test(base) || base.startsWith('.')) return undefined;
+  const id = base.replace(GGUF_SUFFIX, '');
+  return id.length > 0 ? id : undefined;
+}
+
+/**
+ * Resolves what a client asked for to one known model id: the exact id, the file name with its
+ * `.gguf`, or a unique case-insensitive match. Otherwise MODEL_NOT_FOUND listing what exists.
+ */
+export function resolveModelId(requested: string, known: readonly string[]): string {
+  const wanted = requested.trim().replace(GGUF_SUFFIX, '');
+  if (known.includes(wanted)) return wanted;
+  const folded = known.filter((id) => id.toLowerCase() === wanted.toLowerCase());
+  if (folded.length === 1 && folded[0] !== undefined) return folded[0];
+  const available = known.length > 0 ? known.join(', ') : 'none';
+  throw new RbeesError(
+    'MODEL_NOT_FOUND',
+    `Model "${requested}" is not installed. Available: ${available}. ` +
+      'Put a .gguf file in the models folder ($RBEES_HOME/models) to add one.',
+    { requested, available: [...known] },
+  );
+}
