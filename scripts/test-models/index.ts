@@ -12,6 +12,8 @@ export interface TestModels {
   script: string;
   /** replies exactly scriptLongText (~330 tokens), then EOS */
   scriptLong: string;
+  /** replies scriptLongText too, at tens of tokens a second (to stop it midway in a UI) */
+  scriptSlow: string;
   scriptText: string;
   scriptLongText: string;
 }
@@ -29,10 +31,12 @@ export async function ensureTestModels(dir = testModelsDir()): Promise<TestModel
   const tiny = await ensureModelFile(dir, TEST_MODELS.tiny);
   const script = await ensureModelFile(dir, TEST_MODELS.script);
   const scriptLong = await ensureModelFile(dir, TEST_MODELS.scriptLong);
+  const scriptSlow = await ensureModelFile(dir, TEST_MODELS.scriptSlow);
   return {
     tiny: tiny.path,
     script: script.path,
     scriptLong: scriptLong.path,
+    scriptSlow: scriptSlow.path,
     scriptText: SCRIPT_TEXT,
     scriptLongText: SCRIPT_LONG_TEXT,
   };

@@ -50,4 +50,13 @@ export const TEST_MODELS = {
   tiny: KIND_DEFAULTS.tiny,
   script: KIND_DEFAULTS.script,
   scriptLong: { ...KIND_DEFAULTS.script, name: 'script-long', script: SCRIPT_LONG_TEXT },
+  // The long script on ~100M Q8_0 parameters: tens of tokens a second on one core, slow enough
+  // for a person (or a browser test) to press Stop halfway through.
+  scriptSlow: {
+    ...KIND_DEFAULTS.large,
+    name: 'script-slow',
+    vocab: 1024,
+    layers: 8,
+    script: SCRIPT_LONG_TEXT,
+  },
 } satisfies Record<string, LlamaModelParams>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorBody } from './errors';
+import type { ErrorBody, ErrorCode } from './errors';
 
 /** Limits from SYS-5.4 (the old worker's validation), shared by the worker and the daemon. */
 export const LIMITS = {
@@ -27,7 +27,8 @@ export const SamplingSchema = z.object({
     .default(DEFAULT_TEMPERATURE),
   top_p: z.number().gt(0).max(1).optional(),
   top_k: z.int().min(0).optional(),
-  repetition_penalty: z.number().min(0).max(2).optional(),
+  // 0 would divide llama.cpp's logits by zero.
+  repetition_penalty: z.number().gt(0).max(2).optional(),
   stop: z.array(z.string().min(1)).max(LIMITS.stopSequences).optional(),
   seed: z.int().min(0).optional(),
 });
@@ -125,4 +126,11 @@ export interface WorkerReadyLine {
   backend: string;
   slots: number;
   context_size: number;
+}
+
+/** The line a worker prints instead of WorkerReadyLine when it cannot start. */
+export interface WorkerErrorLine {
+  event: 'error';
+  code: ErrorCode;
+  message: string;
 }

@@ -1,0 +1,80 @@
+import type { Page } from '@playwright/test';
+import { expect, shot, test } from './fixtures';
+
+async function openChat(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Chat', exact: true }).click();
+}
+
+test.describe('chat in headless mode', () => {
+  test('streams the exact scripted reply, with stats, and keeps it across a reload', async ({
+    page,
+    daemon,
+    models,
+  }) => {
+    await openChat(page, daemon.openUrl);
+    // The token left the address bar once the page took it.
+    await expect.poll(() => new URL(page.url()).hash).toBe('');
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('script');
+    await page.getByLabel('Message').fill('Say hello, please.');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const reply = page.getByTestId('message-assistant').last();
+    await expect(reply).toHaveAttribute('data-status', 'done');
+    await expect(reply).toContainText(models.scriptText);
+    await expect(page.getByTestId('message-user').last()).toContainText('Say hello, please.');
+    await expect(reply.getByTestId('reply-stats')).toContainText(/tok\/s/);
+    await page.screenshot({ path: shot('chat-reply'), fullPage: true });
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await expect(page.getByTestId('message-assistant').last()).toContainText(models.scriptText);
+  });
+
+  test('stops a long reply midway and keeps the partial text', async ({ page, daemon }) => {
+    await openChat(page, daemon.openUrl);
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('counting');
+    await page.getByLabel('Message').fill('Count for me.');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const reply = page.getByTestId('message-assistant').last();
+    await expect(reply).toHaveAttribute('data-status', 'streaming');
+    await expect(reply).toContainText('10,');
+    await page.screenshot({ path: shot('chat-streaming'), fullPage: true });
+    await page.getByRole('button', { name: 'Stop' }).click();
+
+    await expect(reply).toHaveAttribute('data-status', 'stopped');
+    const partial = await reply.innerText();
+    expect(partial).toContain('Counting to 320');
+    expect(partial).not.toContain('Done.');
+    await page.screenshot({ path: shot('chat-stopped'), fullPage: true });
+    // The worker's slot is free again: the next reply streams to the end.
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('script');
+    await page.getByLabel('Message').fill('And now hello.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('message-assistant').last()).toHaveAttribute(
+      'data-status',
+      'done',
+    );
+  });
+
+  test('shows every view in light and dark', async ({ page, daemon }) => {
+    await page.goto(daemon.openUrl);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const view of ['Hosts', 'GPUs', 'Models', 'Workers', 'Chat']) {
+        await page.getByRole('button', { name: view, exact: true }).click();
+        await expect(page.getByRole('main', { name: view })).toBeVisible();
+        await page.screenshot({ path: shot(`view-${view.toLowerCase()}-${scheme}`) });
+      }
+    }
+    await page.getByRole('button', { name: 'Models' }).click();
+    await expect(page.getByText('counting', { exact: true })).toBeVisible();
+  });
+
+  test('explains how to get in when the page has no token', async ({ page, daemon }) => {
+    await page.goto(`${daemon.url}/`);
+    await expect(page.getByText(/token/i).first()).toBeVisible();
+    await page.screenshot({ path: shot('unauthorized') });
+  });
+});

@@ -1,0 +1,40 @@
+import { test as base } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
+import { ensureTestModels, type TestModels } from '../scripts/test-models';
+
+/** Screenshots of every view at each step, kept after a successful run for a person to look at. */
+export const SHOTS_DIR = join('test-results', 'screenshots');
+
+/** A real daemon (the built `npm run serve`) with the generated models, one per test file. */
+export const test = base.extend<object, { daemon: DaemonProcess; models: TestModels }>({
+  models: [
+    // Playwright reads fixture dependencies from the destructuring pattern: none here.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      await use(await ensureTestModels());
+    },
+    { scope: 'worker' },
+  ],
+  daemon: [
+    async ({ models }, use) => {
+      const daemon = await startDaemonProcess({
+        models: [
+          { path: models.script, as: 'script.gguf' },
+          { path: models.scriptSlow, as: 'counting.gguf' },
+        ],
+      });
+      await use(daemon);
+      await daemon.stop();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export function shot(name: string): string {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  return join(SHOTS_DIR, `${name}.png`);
+}
+
+export { expect } from '@playwright/test';

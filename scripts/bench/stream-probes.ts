@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { getLlama, LlamaCompletion, type Llama, type LlamaContext } from 'node-llama-cpp';
+import { decodeInferenceEvents, decodeSse } from '../../src/shared/sse';
+import { Client } from '../../src/shared/sdk';
+
+/** When each token arrived, from the moment the request left (ms, performance.now()). */
+export interface Timeline {
+  start: number;
+  tokens: number[];
+}
+
+export interface Probe {
+  name: string;
+  run(prompt: string, maxTokens: number): Promise<Timeline>;
+  close(): Promise<void>;
+}
+
+const WORKERD = fileURLToPath(new URL('../../out/main/workerd.js', import.meta.url));
+
+/** (a) node-llama-cpp in this process, the way the worker configures it: the baseline. */
+export async function directProbe(modelPath: string, contextSize: number): Promise<Probe> {
+  const llama: Llama = await getLlama({ build: 'never', gpu: false, maxThreads: 1 });
+  const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
+  const context: LlamaContext = await model.createContext({
+    sequences: 1,
+    contextSize,
+    threads: 1,
+  });
+  const sequence = context.getSequence();
+  return {
+    name: 'node-llama-cpp direct',
+    async run(prompt, maxTokens) {
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      const timeline: Timeline = { start: performance.now(), tokens: [] };
+      await completion.generateCompletion(prompt, {
+        maxTokens,
+        temperature: 0,
+        onToken: (tokens) => tokens.forEach(() => timeline.tokens.push(performance.now())),
+      });
+      completion.dispose();
+      await sequence.clearHistory();
+      return timeline;
+    },
+    close: () => llama.dispose(),
+  };
+}
+
+/** (b) a real rbees-workerd process, over HTTP + SSE. */
+export async function workerProbe(modelPath: string): Promise<Probe & { contextSize: number }> {
+  const child = spawn(
+    process.execPath,
+    [WORKERD, '--model', modelPath, '--port', '0', '--threads', '1'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const ready = JSON.parse(line) as { port: number; context_size: number };
+  const base = `http://127.0.0.1:${ready.port}`;
+  let n = 0;
+  return {
+    name: 'rbees-workerd /execute',
+    contextSize: ready.context_size,
+    async run(prompt, maxTokens) {
+      const timeline: Timeline = { start: performance.now(), tokens: [] };
+      const response = await fetch(`${base}/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          job_id: `bench-${n++}`,
+          prompt,
+          max_tokens: maxTokens,
+          temperature: 0,
+        }),
+      });
+      for await (const event of decodeInferenceEvents(response.body!)) {
+        if (event.type === 'token') timeline.tokens.push(performance.now());
+      }
+      return timeline;
+    },
+    close: () => stopChild(child),
+  };
+}
+
+/** (c) the daemon's native task API through the SDK (daemon → worker → daemon → client). */
+export function tasksProbe(url: string, token: string, model: string): Probe {
+  const client = new Client(url, { token });
+  return {
+    name: 'rbees-orcd /v2/tasks',
+    async run(prompt, maxTokens) {
+      const timeline: Timeline = { start: performance.now(), tokens: [] };
+      const request = { model, prompt, max_tokens: maxTokens, temperature: 0 };
+      for await (const event of client.enqueueStream(request)) {
+        if (event.type === 'token') timeline.tokens.push(performance.now());
+      }
+      return timeline;
+    },
+    close: async () => undefined,
+  };
+}
+
+/** (d) the daemon's OpenAI-compatible streaming chat completions. */
+export function openAiProbe(url: string, token: string, model: string): Probe {
+  return {
+    name: 'rbees-orcd /v1/chat/completions',
+    async run(prompt, maxTokens) {
+      const timeline: Timeline = { start: performance.now(), tokens: [] };
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model,
+          stream: true,
+          max_tokens: maxTokens,
+          temperature: 0,
+          messages: [{ role: 'user', content: prompt }],
+        }),
+      });
+      for await (const message of decodeSse(response.body!)) {
+        if (message.data === '[DONE]') break;
+        const chunk = JSON.parse(message.data) as { choices: { delta: { content?: string } }[] };
+        if (chunk.choices[0]?.delta.content) timeline.tokens.push(performance.now());
+      }
+      return timeline;
+    },
+    close: async () => undefined,
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}

@@ -1,0 +1,43 @@
+/**
+ * A single-consumer queue read as an AsyncIterable. The producer (node-llama-cpp's callbacks)
+ * never waits, so the generation runs at the model's pace whatever the reader does; the queue is
+ * bounded in practice by max_tokens. Hand-written because it is 30 lines and sits on the per-token
+ * path, where each extra promise hop costs.
+ */
+export class Channel<T> implements AsyncIterable<T> {
+  private items: T[] = [];
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  push(item: T): void {
+    if (this.closed) return;
+    this.items.push(item);
+    this.notify();
+  }
+
+  /** Ends the iteration once the queued items are read. */
+  close(): void {
+    this.closed = true;
+    this.notify();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      if (this.items.length > 0) {
+        // Take everything queued at once: one wake-up can serve a burst of tokens.
+        const batch = this.items;
+        this.items = [];
+        yield* batch;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,187 @@
+import {
+  LlamaChat,
+  LlamaCompletion,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LLamaChatGenerateResponseOptions,
+  type LlamaCompletionGenerationOptions,
+  type LLamaContextualRepeatPenalty,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
+import { RbeesError } from '../../shared/errors';
+import type { ChatMessage, ExecuteRequest, StopReason } from '../../shared/inference';
+import { StopMatcher } from './stop-matcher';
+
+/** A request checked against the model before any slot is taken or any byte is streamed. */
+export interface PreparedRequest {
+  req: ExecuteRequest;
+  /** Set for `messages` requests: the chat, ending with the turn the model writes. */
+  history: ChatHistoryItem[] | undefined;
+  promptTokens: number;
+}
+
+/**
+ * Tokenizes the input to report its size and to refuse one that does not fit: node-llama-cpp would
+ * otherwise silently drop the start of a long prompt (or the oldest chat turns). The last tenth of
+ * the context is kept for the reply, as node-llama-cpp's own context shift does.
+ */
+export function prepareRequest(
+  req: ExecuteRequest,
+  model: LlamaModel,
+  chatWrapper: ChatWrapper,
+  contextSize: number,
+): PreparedRequest {
+  let history: ChatHistoryItem[] | undefined;
+  let promptTokens: number;
+  if (req.messages !== undefined) {
+    history = toChatHistory(req.messages);
+    const { contextText } = chatWrapper.generateContextState({ chatHistory: history });
+    promptTokens = contextText.tokenize(model.tokenizer).length;
+  } else {
+    const prompt = req.prompt ?? '';
+    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null;
+    promptTokens =
+      model.tokenize(prompt, false, bos ? 'trimLeadingSpace' : undefined).length + (bos ? 1 : 0);
+  }
+  const room = contextSize - Math.max(1, Math.floor(contextSize / 10));
+  if (promptTokens > room) {
+    const field = history === undefined ? 'prompt' : 'messages';
+    throw new RbeesError(
+      'BAD_REQUEST',
+      `${field}: ${promptTokens} tokens do not fit a context of ${contextSize} tokens (at most ` +
+        `${room}) — shorten the input or restart the worker with a larger --ctx`,
+      { fields: [field], prompt_tokens: promptTokens, context_size: contextSize },
+    );
+  }
+  return { req, history, promptTokens };
+}
+
+export interface GenerationHooks {
+  /** Each piece of text as node-llama-cpp releases it (it holds back possible stop sequences). */
+  onText: (text: string) => void;
+  /** How many tokens that text took. */
+  onTokens: (count: number) => void;
+}
+
+/**
+ * Runs one request on a free sequence. The LlamaCompletion / LlamaChat object is fresh for each
+ * request and disposed after it (the sequence itself stays): both align the sequence's state to
+ * the new input first, erasing whatever differs, so nothing of an earlier request leaks in while a
+ * shared prefix is reused, not evaluated again.
+ */
+export async function runGeneration(
+  prepared: PreparedRequest,
+  sequence: LlamaContextSequence,
+  chatWrapper: ChatWrapper,
+  signal: AbortSignal,
+  hooks: GenerationHooks,
+): Promise<StopReason> {
+  const { req } = prepared;
+  const stops =
+    req.stop !== undefined && req.stop.length > 0 ? new StopMatcher(req.stop) : undefined;
+  const stopHere = new AbortController();
+  const onText = (text: string) => {
+    if (stops === undefined) return hooks.onText(text);
+    const ready = stops.push(text);
+    if (ready !== '') hooks.onText(ready);
+    // node-llama-cpp checks the signal right after this callback: no further token is generated.
+    if (stops.stopped) stopHere.abort();
+  };
+  const options = {
+    onTextChunk: onText,
+    onToken: (tokens: Token[]) => hooks.onTokens(tokens.length),
+    signal: stops === undefined ? signal : AbortSignal.any([signal, stopHere.signal]),
+    // Resolve with the partial text on abort instead of throwing: the stream ends cleanly.
+    stopOnAbortSignal: true,
+    maxTokens: req.max_tokens,
+    temperature: req.temperature,
+    topP: req.top_p,
+    topK: req.top_k,
+    seed: req.seed,
+    repeatPenalty: toRepeatPenalty(req.repetition_penalty),
+  };
+  const reason = await generate(prepared, sequence, chatWrapper, options);
+  if (stops?.stopped) return 'stop_sequence';
+  const rest = stops?.flush() ?? '';
+  if (rest !== '') hooks.onText(rest);
+  return reason;
+}
+
+type GenerationOptions = LLamaChatGenerateResponseOptions & LlamaCompletionGenerationOptions;
+
+async function generate(
+  prepared: PreparedRequest,
+  sequence: LlamaContextSequence,
+  chatWrapper: ChatWrapper,
+  options: GenerationOptions,
+): Promise<StopReason> {
+  if (prepared.history !== undefined) {
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
+    try {
+      const result = await chat.generateResponse(prepared.history, options);
+      return toStopReason(result.metadata.stopReason);
+    } finally {
+      chat.dispose({ disposeSequence: false });
+    }
+  }
+  const completion = new LlamaCompletion({ contextSequence: sequence });
+  try {
+    const result = await completion.generateCompletionWithMeta(prepared.req.prompt ?? '', options);
+    return toStopReason(result.metadata.stopReason);
+  } finally {
+    completion.dispose({ disposeSequence: false });
+  }
+}
+
+/** OpenAI-style roles to node-llama-cpp's history; a last assistant message is continued. */
+export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
+  const history = messages.map((message): ChatHistoryItem => {
+    switch (message.role) {
+      case 'system':
+        return { type: 'system', text: message.content };
+      case 'user':
+        return { type: 'user', text: message.content };
+      case 'assistant':
+        return { type: 'model', response: [message.content] };
+    }
+  });
+  if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
+  return history;
+}
+
+/** Unset keeps node-llama-cpp's default; 1 means "no penalty", which node-llama-cpp spells false. */
+export function toRepeatPenalty(
+  penalty: number | undefined,
+): LLamaContextualRepeatPenalty | false | undefined {
+  if (penalty === undefined) return undefined;
+  return penalty === 1 ? false : { penalty };
+}
+
+type LlamaStopReason =
+  | 'eogToken'
+  | 'stopGenerationTrigger'
+  | 'customStopTrigger'
+  | 'functionCalls'
+  | 'maxTokens'
+  | 'abort';
+
+/**
+ * A chat template's own end-of-turn text (stopGenerationTrigger) ends the turn like EOS does;
+ * functionCalls cannot happen (no functions are offered) and would end the turn too.
+ */
+export function toStopReason(reason: LlamaStopReason): StopReason {
+  switch (reason) {
+    case 'eogToken':
+    case 'stopGenerationTrigger':
+    case 'functionCalls':
+      return 'eos';
+    case 'customStopTrigger':
+      return 'stop_sequence';
+    case 'maxTokens':
+      return 'max_tokens';
+    case 'abort':
+      return 'cancelled';
+  }
+}
