@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RbeesError } from './errors';
-import { ExecuteRequestSchema, TaskRequestSchema } from './inference';
+import { ExecuteRequestSchema, TaskRequestSchema } from './schemas';
 import { parseBody } from './validation';
 
 const valid = { job_id: 'j1', prompt: 'Hello', max_tokens: 16 };

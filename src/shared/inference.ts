@@ -1,65 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ErrorBody, ErrorCode } from './errors';
+import type { ChatMessageSchema, ExecuteRequestSchema, TaskRequestSchema } from './schemas';
 
-/** Limits from SYS-5.4 (the old worker's validation), shared by the worker and the daemon. */
-export const LIMITS = {
-  promptChars: 32768,
-  maxTokens: 2048,
-  temperature: { min: 0, max: 2 },
-  stopSequences: 4,
-} as const;
+export { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
-export const DEFAULT_TEMPERATURE = 0.7;
+/** Request types, derived from the schemas by type only: importing them bundles no zod. */
 
-export const ChatMessageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(LIMITS.promptChars),
-});
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
-
-/** Sampling options accepted by every inference entry point. */
-export const SamplingSchema = z.object({
-  max_tokens: z.int().min(1).max(LIMITS.maxTokens),
-  temperature: z
-    .number()
-    .min(LIMITS.temperature.min)
-    .max(LIMITS.temperature.max)
-    .default(DEFAULT_TEMPERATURE),
-  top_p: z.number().gt(0).max(1).optional(),
-  top_k: z.int().min(0).optional(),
-  // 0 would divide llama.cpp's logits by zero.
-  repetition_penalty: z.number().gt(0).max(2).optional(),
-  stop: z.array(z.string().min(1)).max(LIMITS.stopSequences).optional(),
-  seed: z.int().min(0).optional(),
-});
-
-/** Exactly one of a raw prompt or chat messages (formatted with the model's chat template). */
-const InputSchema = z.object({
-  prompt: z.string().min(1).max(LIMITS.promptChars).optional(),
-  messages: z.array(ChatMessageSchema).min(1).optional(),
-});
-
-function exactlyOneInput(value: { prompt?: string; messages?: unknown[] }): boolean {
-  return (value.prompt === undefined) !== (value.messages === undefined);
-}
-const ONE_INPUT = { message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] };
-
-/** `POST /execute` on a worker (SYS-5.4). */
-export const ExecuteRequestSchema = SamplingSchema.extend(InputSchema.shape)
-  .extend({ job_id: z.string().min(1).max(128) })
-  .refine(exactlyOneInput, ONE_INPUT);
 export type ExecuteRequest = z.infer<typeof ExecuteRequestSchema>;
-
-export const CancelRequestSchema = z.object({ job_id: z.string().min(1).max(128) });
-
-/** `POST /v2/tasks` on the daemon (SYS-5.1). */
-export const TaskRequestSchema = SamplingSchema.extend(InputSchema.shape)
-  .extend({
-    model: z.string().min(1),
-    priority: z.enum(['interactive', 'batch']).default('interactive'),
-    session_id: z.string().max(128).optional(),
-  })
-  .refine(exactlyOneInput, ONE_INPUT);
 export type TaskRequest = z.input<typeof TaskRequestSchema>;
 export type ParsedTaskRequest = z.output<typeof TaskRequestSchema>;
 

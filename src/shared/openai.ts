@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_TEMPERATURE, LIMITS, type ChatMessage, type StopReason } from './inference';
+import type { ChatMessage, StopReason } from './inference';
+import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
 /** The subset of OpenAI's request fields rbees honours; unknown fields are accepted and ignored. */
 const Common = {

@@ -1,9 +1,6 @@
 import { RbeesError } from '../../shared/errors';
-import {
-  CancelRequestSchema,
-  ExecuteRequestSchema,
-  type ExecuteRequest,
-} from '../../shared/inference';
+import type { ExecuteRequest } from '../../shared/inference';
+import { CancelRequestSchema, ExecuteRequestSchema } from '../../shared/schemas';
 import { parseBody } from '../../shared/validation';
 
 /**

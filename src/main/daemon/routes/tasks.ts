@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
-import { TaskRequestSchema, type TaskAccepted } from '../../../shared/inference';
+import type { TaskAccepted } from '../../../shared/inference';
+import { TaskRequestSchema } from '../../../shared/schemas';
 import { encodeEvent } from '../../../shared/sse';
 import { parseBody } from '../../../shared/validation';
 import type { Jobs } from '../jobs';
