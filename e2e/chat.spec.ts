@@ -64,7 +64,7 @@ test.describe('chat in headless mode', () => {
       await page.emulateMedia({ colorScheme: scheme });
       for (const view of ['Hosts', 'GPUs', 'Models', 'Workers', 'Chat']) {
         await page.getByRole('button', { name: view, exact: true }).click();
-        await expect(page.getByRole('main', { name: view })).toBeVisible();
+        await expect(page.getByTestId(`view-${view.toLowerCase()}`)).toBeVisible();
         await page.screenshot({ path: shot(`view-${view.toLowerCase()}-${scheme}`) });
       }
     }

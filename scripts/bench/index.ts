@@ -3,7 +3,7 @@ import { KIND_DEFAULTS, SCRIPT_LONG_TEXT } from '../test-models/standard-models'
 import { ensureTestModels, testModelsDir } from '../test-models';
 import { startDaemonProcess } from '../testing/daemon-process';
 import {
-  directProbe,
+  directProbes,
   openAiProbe,
   tasksProbe,
   workerProbe,
@@ -41,15 +41,19 @@ async function main(): Promise<void> {
     },
     { label: 'large (~270M params, Q8_0)', path: large.path, maxTokens: 48, rounds: 4 },
   ];
-  for (const benchCase of cases) await runCase(benchCase);
+  // `npm run bench -- tiny` runs only the cases whose label contains "tiny".
+  const only = process.argv[2];
+  for (const benchCase of cases)
+    if (!only || benchCase.label.includes(only)) await runCase(benchCase);
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {
   const worker = await workerProbe(path);
-  const direct = await directProbe(path, worker.contextSize);
+  const [direct, directChat] = await directProbes(path, worker.contextSize);
   const daemon = await startDaemonProcess({ models: [{ path, as: 'bench.gguf' }] });
   const probes: Probe[] = [
     direct,
+    directChat,
     worker,
     tasksProbe(daemon.url, daemon.token, 'bench'),
     openAiProbe(daemon.url, daemon.token, 'bench'),
@@ -61,7 +65,8 @@ async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> 
     for (let round = 0; round < rounds; round++) {
       for (const probe of probes) results.get(probe)?.push(await probe.run(prompt, maxTokens));
     }
-    report(label, probes, results);
+    // Chat requests are measured against node-llama-cpp's chat, the rest against its completion.
+    report(label, probes, results, (probe) => (probe.name.includes('chat') ? directChat : direct));
   } finally {
     for (const probe of probes) await probe.close();
     await daemon.stop();
@@ -83,18 +88,22 @@ function decodeRate(timeline: Timeline): number {
   return ((timeline.tokens.length - 1) / (last - first)) * 1000;
 }
 
-function report(label: string, probes: Probe[], results: Map<Probe, Timeline[]>): void {
+function report(
+  label: string,
+  probes: Probe[],
+  results: Map<Probe, Timeline[]>,
+  baselineOf: (probe: Probe) => Probe,
+): void {
   const rows = probes.map((probe) => {
     const timelines = results.get(probe) ?? [];
     return {
+      probe,
       name: probe.name,
       tokens: median(timelines.map((timeline) => timeline.tokens.length)),
       rate: median(timelines.map(decodeRate)),
       ttft: median(timelines.map((timeline) => (timeline.tokens[0] ?? NaN) - timeline.start)),
     };
   });
-  const base = rows[0];
-  if (!base) return;
   console.log(
     `\n${label}: median of ${results.get(probes[0]!)?.length} runs each, 1 thread, temperature 0`,
   );
@@ -103,6 +112,7 @@ function report(label: string, probes: Probe[], results: Map<Probe, Timeline[]>)
       `${'µs/token added'.padStart(16)}${'TTFT ms'.padStart(10)}${'TTFT +ms'.padStart(10)}`,
   );
   for (const row of rows) {
+    const base = rows.find((candidate) => candidate.probe === baselineOf(row.probe)) ?? row;
     const addedUs = (1 / row.rate - 1 / base.rate) * 1e6;
     console.log(
       `${row.name.padEnd(34)}${String(row.tokens).padStart(7)}${row.rate.toFixed(0).padStart(14)}` +

@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { getLlama, LlamaCompletion, type Llama, type LlamaContext } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaChat,
+  LlamaCompletion,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+} from 'node-llama-cpp';
 import { decodeInferenceEvents, decodeSse } from '../../src/shared/sse';
 import { Client } from '../../src/shared/sdk';
 
@@ -20,8 +27,14 @@ export interface Probe {
 
 const WORKERD = fileURLToPath(new URL('../../out/main/workerd.js', import.meta.url));
 
-/** (a) node-llama-cpp in this process, the way the worker configures it: the baseline. */
-export async function directProbe(modelPath: string, contextSize: number): Promise<Probe> {
+/**
+ * (a) node-llama-cpp in this process, configured as the worker configures it: the baselines, one
+ * for raw prompts (LlamaCompletion) and one for chat (LlamaChat, which does more work per token).
+ */
+export async function directProbes(
+  modelPath: string,
+  contextSize: number,
+): Promise<[Probe, Probe]> {
   const llama: Llama = await getLlama({ build: 'never', gpu: false, maxThreads: 1 });
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context: LlamaContext = await model.createContext({
@@ -30,22 +43,50 @@ export async function directProbe(modelPath: string, contextSize: number): Promi
     threads: 1,
   });
   const sequence = context.getSequence();
-  return {
+  const timed = async (generate: (onToken: () => void) => Promise<unknown>) => {
+    const timeline: Timeline = { start: performance.now(), tokens: [] };
+    await generate(() => timeline.tokens.push(performance.now()));
+    await sequence.clearHistory();
+    return timeline;
+  };
+  const completion: Probe = {
     name: 'node-llama-cpp direct',
-    async run(prompt, maxTokens) {
-      const completion = new LlamaCompletion({ contextSequence: sequence });
-      const timeline: Timeline = { start: performance.now(), tokens: [] };
-      await completion.generateCompletion(prompt, {
-        maxTokens,
-        temperature: 0,
-        onToken: (tokens) => tokens.forEach(() => timeline.tokens.push(performance.now())),
-      });
-      completion.dispose();
-      await sequence.clearHistory();
-      return timeline;
-    },
+    run: (prompt, maxTokens) =>
+      timed(async (onToken) => {
+        const generator = new LlamaCompletion({ contextSequence: sequence });
+        await generator.generateCompletion(prompt, { maxTokens, temperature: 0, onToken });
+        generator.dispose();
+      }),
     close: () => llama.dispose(),
   };
+  const chat: Probe = {
+    name: 'node-llama-cpp direct, chat',
+    run: (prompt, maxTokens) =>
+      timed((onToken) => directChat(sequence, prompt, maxTokens, onToken)),
+    close: async () => undefined,
+  };
+  return [completion, chat];
+}
+
+async function directChat(
+  sequence: LlamaContextSequence,
+  prompt: string,
+  maxTokens: number,
+  onToken: () => void,
+): Promise<void> {
+  const chat = new LlamaChat({ contextSequence: sequence });
+  await chat.generateResponse(
+    [
+      { type: 'user', text: prompt },
+      { type: 'model', response: [] },
+    ],
+    {
+      maxTokens,
+      temperature: 0,
+      onToken,
+    },
+  );
+  chat.dispose({ disposeSequence: false });
 }
 
 /** (b) a real rbees-workerd process, over HTTP + SSE. */

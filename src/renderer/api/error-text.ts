@@ -1,0 +1,48 @@
+import { isErrorCode, toErrorBody, type ErrorBody, type ErrorCode } from '../../shared/errors';
+
+/** Each code in words a person can act on; the daemon's message follows with the specifics. */
+const MEANING: Record<ErrorCode, string> = {
+  BAD_REQUEST: 'The daemon rejected the request',
+  UNAUTHORIZED: 'The daemon refused the access token',
+  FORBIDDEN_HOST: 'The daemon refused this address',
+  NOT_FOUND: 'Not found',
+  MODEL_NOT_FOUND: 'The model is not installed',
+  MODEL_LOAD_FAILED: 'The model failed to load',
+  WORKER_BUSY: 'Every worker for this model is busy',
+  WORKER_UNAVAILABLE: 'No worker could serve this model',
+  WORKER_CRASHED: 'The worker running the model crashed',
+  CANCELLED: 'The job was cancelled',
+  INFERENCE_FAILED: 'Generation failed',
+  DAEMON_UNREACHABLE: 'The rbees daemon cannot be reached',
+  INTERNAL: 'The daemon hit an internal error',
+};
+
+/** Short title for a code, e.g. "The model failed to load". */
+export function errorTitle(code: ErrorCode): string {
+  return MEANING[code];
+}
+
+/** "The model failed to load: <message>". */
+export function describeError(error: Pick<ErrorBody, 'code' | 'message'>): string {
+  const message = error.message.trim();
+  return message ? `${MEANING[error.code]}: ${message}` : `${MEANING[error.code]}.`;
+}
+
+/**
+ * Any thrown value as an ErrorBody. A 401 that did not come in our error shape (a proxy, an older
+ * daemon) still counts as UNAUTHORIZED, so the token screen shows instead of a raw HTTP line.
+ */
+export function toUiError(err: unknown): ErrorBody {
+  if (isErrorBody(err)) return err;
+  const body = toErrorBody(err);
+  if (body.code === 'INTERNAL' && /^HTTP 401\b/.test(body.message)) {
+    return { ...body, code: 'UNAUTHORIZED' };
+  }
+  return body;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (!value || typeof value !== 'object' || value instanceof Error) return false;
+  const body = value as Partial<ErrorBody>;
+  return isErrorCode(body.code) && typeof body.message === 'string';
+}

@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { chatDriver } from '../chat/chat-driver';
+import { selectStreaming, useChatStore } from '../chat/use-chat-store';
+import { useAppStore } from './use-app-store';
+import { VIEWS } from './views';
+
+/**
+ * App-wide keys: Ctrl/⌘+1…5 switch views, Esc stops the reply being generated. (Ctrl/⌘+Enter
+ * belongs to the composer.) A browser keeps Ctrl+1…9 for its tabs; the Electron window gets them.
+ */
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented) return;
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+        const view = VIEWS[Number(event.key) - 1];
+        if (/^[1-9]$/.test(event.key) && view) {
+          event.preventDefault();
+          useAppStore.getState().setView(view.id);
+        }
+        return;
+      }
+      if (event.key === 'Escape' && selectStreaming(useChatStore.getState())) {
+        event.preventDefault();
+        chatDriver.stop();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

@@ -1,0 +1,20 @@
+// The theme first: the features' own CSS comes after it and builds on its variables.
+import './styles/theme.css';
+import './styles/controls.css';
+import './styles/pages.css';
+import './styles/tables.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getConnection } from './api/connection';
+import { App } from './app/app';
+
+// Read the token first: it takes `#token=…` out of the address bar before anything renders.
+getConnection();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
