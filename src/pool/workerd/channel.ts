@@ -8,6 +8,7 @@ export class Channel<T> implements AsyncIterable<T> {
   private items: T[] = [];
   private closed = false;
   private wake: (() => void) | undefined;
+  private scheduled = false;
 
   push(item: T): void {
     if (this.closed) return;
@@ -35,9 +36,19 @@ export class Channel<T> implements AsyncIterable<T> {
     }
   }
 
+  /**
+   * Wakes the reader on the next turn of the event loop, not in a microtask: node-llama-cpp hands
+   * its next token to the native thread first, so writing this one overlaps the model's compute
+   * instead of delaying it.
+   */
   private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    });
   }
 }

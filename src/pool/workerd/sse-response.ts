@@ -1,13 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { InferenceEvent } from '../../shared/inference';
+import { WriteCoalescer } from '../../shared/coalescer';
 import { encodeEvent, SSE_KEEPALIVE } from '../../shared/sse';
 
 /** A comment line this often keeps idle timers on the way from closing a stream during a long prompt. */
 const KEEPALIVE_MS = 15_000;
 
 /**
- * Writes inference events as Server-Sent Events on a raw (hijacked) response, one write per
- * event so each token leaves at once. Reads the events to their end even after the client is
+ * Writes inference events as Server-Sent Events on a raw (hijacked) response, each as soon as it
+ * comes (only events a few ms apart share a write, see WriteCoalescer). Reads the events to their end even after the client is
  * gone: the generation is aborted through `onClientGone`, and its last events are simply dropped.
  * Returns the last event (the terminal one), for the job's log line.
  */
@@ -24,21 +25,23 @@ export async function writeSse(
     'X-Accel-Buffering': 'no',
   });
   res.flushHeaders();
-  const send = sender(res);
+  const send = new WriteCoalescer(sender(res));
   const onClose = () => {
     if (!res.writableFinished) onClientGone();
   };
   res.on('close', onClose);
-  const keepalive = setInterval(() => send(SSE_KEEPALIVE), KEEPALIVE_MS);
+  const keepalive = setInterval(() => send.push(SSE_KEEPALIVE), KEEPALIVE_MS);
   let last: InferenceEvent | undefined;
   try {
     for await (const event of events) {
       // No backpressure handling: a stream is bounded by max_tokens (a few hundred KiB at most).
-      send(encodeEvent(event));
+      send.push(encodeEvent(event));
       last = event;
     }
+    send.flush();
     return last;
   } finally {
+    send.dispose();
     clearInterval(keepalive);
     res.off('close', onClose);
     if (!res.destroyed) res.end();
