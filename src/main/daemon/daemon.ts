@@ -15,7 +15,7 @@ export interface StartOptions {
   portFallback?: boolean;
   /** Where the entry's bundle lives (`out/main`): the worker and the UI are found from there. */
   bundleDir: string;
-  version?: string;
+  version: string;
 }
 
 export interface RunningDaemon {
@@ -60,7 +60,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     },
     modelsDir: config.modelsDir,
     uiDir: join(options.bundleDir, '..', 'renderer'),
-    version: options.version ?? '0.1.0',
+    version: options.version,
   });
 
   const port = await listen(app, config.host, config.port, options.portFallback ?? false);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { version } from '../../../package.json';
 import { RbeesError } from '../../shared/errors';
 import { resolveConfig } from './config';
 import { startDaemon } from './daemon';
@@ -7,7 +8,7 @@ import { startDaemon } from './daemon';
 async function main(): Promise<void> {
   // import.meta.url of this entry file, not of a shared chunk: the bundle's folder.
   const bundleDir = fileURLToPath(new URL('.', import.meta.url));
-  const daemon = await startDaemon({ config: resolveConfig(), bundleDir });
+  const daemon = await startDaemon({ config: resolveConfig(), bundleDir, version });
   process.stdout.write(
     `rbees-orcd listening on ${daemon.url}\n` + `Open the UI: ${daemon.openUrl}\n`,
   );
