@@ -233,6 +233,18 @@ describe('rbees-orcd with real workers', () => {
     expect(next.at(-1)?.type).toBe('end');
   });
 
+  it('counts jobs, tokens and time to first token in /metrics', async () => {
+    const response = await fetch(`${daemon.url}/metrics`, {
+      headers: { authorization: `Bearer ${daemon.token}` },
+    });
+    const text = await response.text();
+    expect(text).toMatch(/^rbees_jobs_total\{outcome="succeeded"\} [1-9]/m);
+    expect(text).toMatch(/^rbees_jobs_total\{outcome="cancelled"\} [1-9]/m);
+    expect(text).toMatch(/^rbees_tokens_generated_total [1-9]/m);
+    expect(text).toMatch(/^rbees_time_to_first_token_seconds_count [1-9]/m);
+    expect((await fetch(`${daemon.url}/metrics`)).status).toBe(401);
+  });
+
   it('keeps prompts and the token out of its logs', () => {
     const logsDir = join(daemon.home, 'logs');
     const logs = readdirSync(logsDir)

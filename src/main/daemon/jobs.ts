@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
-import type { InferenceEvent, ParsedTaskRequest } from '../../shared/inference';
+import type { InferenceEvent, Metrics, ParsedTaskRequest } from '../../shared/inference';
 import { EventLog } from './event-log';
 import type { LocalModel, LocalModels } from './local-models';
 import type { Logger } from './logger';
@@ -123,6 +123,8 @@ export class Jobs {
       for await (const event of events) {
         if (event.type === 'started') {
           event.data = { ...event.data, host: 'local', worker_id: worker.id };
+        } else if (event.type === 'metrics') {
+          this.recordMetrics(event.data);
         }
         if (event.type === 'end' || event.type === 'error') terminal = event;
         else job.events.append({ ...event, id: undefined });
@@ -171,6 +173,13 @@ export class Jobs {
     this.deps.metrics.jobs.inc({ outcome: status });
     this.deps.logger.info({ job: job.id, model: job.model.id, status }, 'job finished');
     setTimeout(() => this.jobs.delete(job.id), KEEP_FINISHED_MS).unref();
+  }
+
+  private recordMetrics(metrics: Metrics): void {
+    this.deps.metrics.tokensOut.inc(metrics.tokens_out);
+    if (metrics.time_to_first_token_ms !== null) {
+      this.deps.metrics.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
+    }
   }
 
   private failQueued(modelId: string, error: ErrorBody): void {
