@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { startDaemonProcess } from '../scripts/testing/daemon-process';
 import { expect, shot, test } from './fixtures';
 
 async function openChat(page: Page, url: string): Promise<void> {
@@ -58,6 +59,34 @@ test.describe('chat in headless mode', () => {
     );
   });
 
+  test('regenerates a reply and explains a model that fails to load', async ({
+    page,
+    daemon,
+    models,
+  }) => {
+    await openChat(page, daemon.openUrl);
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('script');
+    await page.getByLabel('Message').fill('Hello?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('message-assistant').last()).toHaveAttribute(
+      'data-status',
+      'done',
+    );
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await expect(page.getByTestId('message-assistant')).toHaveCount(1);
+    await expect(page.getByTestId('message-assistant')).toHaveAttribute('data-status', 'done');
+    await expect(page.getByTestId('message-assistant')).toContainText(models.scriptText);
+
+    await page.getByRole('combobox', { name: 'Model' }).selectOption('broken');
+    await page.getByLabel('Message').fill('Are you there?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const error = page.getByTestId('message-error');
+    await expect(error).toHaveAttribute('data-code', 'MODEL_LOAD_FAILED');
+    await expect(error).toContainText('broken');
+    await page.screenshot({ path: shot('chat-load-error'), fullPage: true });
+  });
+
   test('shows every view in light and dark', async ({ page, daemon }) => {
     await page.goto(daemon.openUrl);
     for (const scheme of ['light', 'dark'] as const) {
@@ -77,4 +106,22 @@ test.describe('chat in headless mode', () => {
     await expect(page.getByText(/token/i).first()).toBeVisible();
     await page.screenshot({ path: shot('unauthorized') });
   });
+});
+
+test('says when the daemon is gone, and recovers when it is back', async ({ page }) => {
+  const daemon = await startDaemonProcess();
+  try {
+    await page.goto(daemon.openUrl);
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+    process.kill(daemon.pid, 'SIGSTOP');
+    await page.getByRole('button', { name: 'Models', exact: true }).click();
+    await expect(page.getByTestId('connection-banner')).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: shot('daemon-unreachable') });
+    process.kill(daemon.pid, 'SIGCONT');
+    await page.getByTestId('connection-banner').getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByTestId('connection-banner')).toBeHidden();
+  } finally {
+    process.kill(daemon.pid, 'SIGCONT');
+    await daemon.stop();
+  }
 });

@@ -1,5 +1,5 @@
 import { test as base } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
 import { ensureTestModels, type TestModels } from '../scripts/test-models';
@@ -25,6 +25,8 @@ export const test = base.extend<object, { daemon: DaemonProcess; models: TestMod
           { path: models.scriptSlow, as: 'counting.gguf' },
         ],
       });
+      // Not a GGUF at all: the UI must say the model failed to load, in words.
+      writeFileSync(join(daemon.home, 'models', 'broken.gguf'), 'not a model\n');
       await use(daemon);
       await daemon.stop();
     },

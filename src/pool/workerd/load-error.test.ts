@@ -10,7 +10,7 @@ describe('describeLoadFailure', () => {
       new Error('Invalid GGUF magic. Expected "GGUF" but got "hell".'),
     );
     expect(describeLoadFailure(PATH, 'auto', err)).toBe(
-      `${PATH}: Invalid GGUF magic. Expected "GGUF" but got "hell". — this is not a GGUF file; pass a .gguf model to --model`,
+      `${PATH}: Invalid GGUF magic. Expected "GGUF" but got "hell". — this is not a GGUF model file; replace it with a .gguf model`,
     );
   });
 

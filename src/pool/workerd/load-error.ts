@@ -51,7 +51,7 @@ function fixFor(stage: LoadStage, backend: Backend, reason: string): string {
         : `this host cannot run --backend ${backend}; use --backend auto or cpu`;
     case 'header':
       return /magic/i.test(reason)
-        ? 'this is not a GGUF file; pass a .gguf model to --model'
+        ? 'this is not a GGUF model file; replace it with a .gguf model'
         : 'the GGUF file is damaged or incomplete; download it again';
     case 'model':
       if (/memory|alloc/i.test(reason)) {

@@ -9,7 +9,14 @@ export interface ClientOptions {
   token?: string;
   /** Another fetch (tests, proxies); defaults to the global one. */
   fetch?: typeof fetch;
+  /**
+   * How long a plain request (not an event stream) may take before the daemon counts as
+   * unreachable: a suspended or wedged daemon accepts connections but never answers.
+   */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface StreamOptions {
   signal?: AbortSignal;
@@ -98,11 +105,12 @@ export class Client {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const response = await this.request(path, {
       method: init.method,
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: init.signal,
+      signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
     });
     return (await response.json()) as T;
   }
@@ -114,10 +122,13 @@ export class Client {
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, { ...init, headers });
     } catch (err) {
-      if (init.signal?.aborted) throw err;
+      const timedOut =
+        init.signal?.reason instanceof DOMException && init.signal.reason.name === 'TimeoutError';
+      if (init.signal?.aborted && !timedOut) throw err;
+      const why = timedOut ? 'no answer in time' : String(err);
       throw new RbeesError(
         'DAEMON_UNREACHABLE',
-        `Cannot reach the rbees daemon at ${this.baseUrl} (${String(err)}). ` +
+        `Cannot reach the rbees daemon at ${this.baseUrl} (${why}). ` +
           'Is it running? Start it with `npm run serve` or open the desktop app.',
       );
     }
