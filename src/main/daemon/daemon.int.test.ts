@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../scripts/testing/eventually';
 import { startDaemonProcess, type DaemonProcess } from '../../../scripts/testing/daemon-process';
 import { ensureTestModels, type TestModels } from '../../../scripts/test-models';
 import { Client } from '../../shared/sdk';
@@ -42,19 +43,6 @@ const text = (events: InferenceEvent[]) =>
 
 async function workerBusy(): Promise<number> {
   return (await client.workers()).reduce((sum, worker) => sum + worker.slots_busy, 0);
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  ms = 5000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('rbees-orcd with real workers', () => {

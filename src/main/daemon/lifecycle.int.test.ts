@@ -5,23 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
+import { eventually } from '../../../scripts/testing/eventually';
 import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
 import { Client } from '../../shared/sdk';
 
 const SERVE = fileURLToPath(new URL('../../../out/main/serve.js', import.meta.url));
-
-async function until<T>(
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('rbees-orcd lifecycle', () => {
   it('refuses a taken port with a message that names it and the fix', async () => {
@@ -58,7 +46,7 @@ describe('rbees-orcd lifecycle', () => {
       }));
       const loaded = await client.workers();
       expect(loaded.map((worker) => worker.state)).toEqual(['ready']);
-      const idle = await until(
+      const idle = await eventually(
         () => client.workers(),
         (workers) => workers.length === 0,
       );
