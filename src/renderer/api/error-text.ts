@@ -14,6 +14,15 @@ const MEANING: Record<ErrorCode, string> = {
   CANCELLED: 'The job was cancelled',
   INFERENCE_FAILED: 'Generation failed',
   DAEMON_UNREACHABLE: 'The rbees daemon cannot be reached',
+  SSH_CONNECT_FAILED: 'The host cannot be reached over SSH',
+  SSH_AUTH_FAILED: 'The host refused the SSH key',
+  SSH_HOSTKEY_UNKNOWN: "The host's key is not known yet",
+  SSH_HOSTKEY_MISMATCH: "The host's key has changed",
+  SSH_TIMEOUT: 'The host did not answer in time',
+  INSUFFICIENT_VRAM: 'The model does not fit in GPU memory',
+  INSUFFICIENT_DISK: 'Not enough free disk space',
+  DOWNLOAD_FAILED: 'The download failed',
+  CHECKSUM_MISMATCH: 'The file did not match its checksum',
   INTERNAL: 'The daemon hit an internal error',
 };
 
