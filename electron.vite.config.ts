@@ -16,6 +16,7 @@ export default defineConfig({
           electron: resolve('src/main/electron/main.ts'),
           serve: resolve('src/main/daemon/serve.ts'),
           workerd: resolve('src/pool/workerd/main.ts'),
+          'rbees-pool': resolve('src/pool/agent/main.ts'),
         },
       },
     },

@@ -1,0 +1,64 @@
+/** The command tree. Each command imports its implementation when it runs, not before. */
+import { COMMON_HELP, parseCommand, positionals, type Command, type Group } from './cli';
+import { MODELS } from './models-command';
+import { WORKER } from './worker-command';
+
+const STATUS_USAGE = `usage: rbees-pool status [--json]
+
+This host: OS, CPU, RAM, free disk where models live, GPUs (nvidia-smi, rocm-smi, or
+system_profiler on macOS; read-only, nothing is allocated on a GPU), models and workers.
+${COMMON_HELP}`;
+
+const UPDATE_USAGE = `usage: rbees-pool git pull [--json]     (or: rbees-pool self-update)
+
+When the agent is a git checkout, runs \`git pull --ff-only\` there and relays its output.
+Otherwise it fails: such installs are updated by \`rbees-ctl pool install\`.
+${COMMON_HELP}`;
+
+const status: Command = {
+  kind: 'command',
+  name: 'status',
+  summary: 'host, GPUs, models and workers',
+  usage: STATUS_USAGE,
+  async run(argv, out) {
+    positionals(parseCommand(argv, {}, STATUS_USAGE).positionals, [], STATUS_USAGE);
+    const [{ hostStatus }, { formatStatus }] = await Promise.all([
+      import('./host-status'),
+      import('./status-format'),
+    ]);
+    const report = await hostStatus();
+    out.emit({ event: 'status', ...report }, formatStatus(report));
+  },
+};
+
+function updateCommand(name: string, summary: string): Command {
+  return {
+    kind: 'command',
+    name,
+    summary,
+    usage: UPDATE_USAGE,
+    async run(argv, out) {
+      positionals(parseCommand(argv, {}, UPDATE_USAGE).positionals, [], UPDATE_USAGE);
+      const { selfUpdate } = await import('./self-update');
+      await selfUpdate(out);
+    },
+  };
+}
+
+export const ROOT: Group = {
+  kind: 'group',
+  name: 'rbees-pool',
+  summary: 'rbees pool agent: run by the rbees daemon over SSH on every pool host.',
+  children: [
+    status,
+    MODELS,
+    WORKER,
+    {
+      kind: 'group',
+      name: 'git',
+      summary: 'update the agent checkout: git pull',
+      children: [updateCommand('pull', 'git pull --ff-only in the agent checkout')],
+    },
+    updateCommand('self-update', 'same as `git pull`'),
+  ],
+};

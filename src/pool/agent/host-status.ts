@@ -1,0 +1,57 @@
+import { readFile, statfs } from 'node:fs/promises';
+import { arch, cpus, freemem, hostname, platform, release, totalmem, type } from 'node:os';
+import { dirname } from 'node:path';
+import { probeGpus } from './gpus';
+import { listModels } from './model-store';
+import { modelsDir, workersDir } from './paths';
+import type { HostStatus } from './status-types';
+import { liveWorkers } from './worker-state';
+
+/** "Ubuntu 24.04.1 LTS" from os-release on Linux; the kernel's name and release elsewhere. */
+async function osName(): Promise<string> {
+  if (platform() === 'linux') {
+    const text = await readFile('/etc/os-release', 'utf8').catch(() => '');
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(text)?.[1];
+    if (pretty) return pretty;
+  }
+  return `${type()} ${release()}`;
+}
+
+/** Free space on the disk that holds (or will hold) the models: the nearest existing parent. */
+async function diskOf(path: string): Promise<HostStatus['disk']> {
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      const fs = await statfs(dir);
+      return { path, total_bytes: fs.blocks * fs.bsize, free_bytes: fs.bavail * fs.bsize };
+    } catch {
+      if (dirname(dir) === dir) return null;
+    }
+  }
+}
+
+export async function hostStatus(): Promise<HostStatus> {
+  const models = modelsDir();
+  const [os, disk, gpus, present, workers] = await Promise.all([
+    osName(),
+    diskOf(models),
+    probeGpus(),
+    listModels(models),
+    liveWorkers(workersDir()),
+  ]);
+  const cpuList = cpus();
+  return {
+    hostname: hostname(),
+    platform: platform(),
+    os,
+    arch: arch(),
+    kernel: release(),
+    cpu: { model: cpuList[0]?.model.trim() ?? 'unknown', cores: cpuList.length },
+    // os.freemem() is MemAvailable on Linux: what a new worker can really get.
+    memory: { total_bytes: totalmem(), free_bytes: freemem() },
+    disk,
+    gpus: gpus.gpus,
+    probes: gpus.probes,
+    models: present,
+    workers: workers.workers,
+  };
+}

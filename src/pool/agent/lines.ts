@@ -1,0 +1,51 @@
+/**
+ * The JSON lines `rbees-pool --json` prints on stdout, one object per line, each with an `event`.
+ * Every command ends with exactly one terminal line: its result, or `error`. Streaming commands
+ * (verify, logs, git pull) print non-terminal lines before it. Moves to src/shared with
+ * status-types.ts when the daemon consumes it.
+ */
+import type { ErrorCode } from '../../shared/errors';
+import type { HostStatus, ModelDetails, WorkerBackend, WorkerEntry } from './status-types';
+
+export type AgentLine =
+  | ({ event: 'status' } & HostStatus)
+  | { event: 'models'; models_dir: string; models: ModelDetails[] }
+  | { event: 'removed'; id: string; path: string }
+  | { event: 'progress'; id: string; bytes: number; total_bytes: number }
+  | {
+      event: 'verified';
+      id: string;
+      sha256: string;
+      /** What it was compared with; empty when there was nothing to compare (match: null). */
+      expected: { source: 'sidecar' | 'argument'; sha256: string }[];
+      match: boolean | null;
+    }
+  | {
+      event: 'spawned';
+      id: string;
+      port: number;
+      pid: number;
+      model: string;
+      backend: WorkerBackend;
+      log: string;
+    }
+  | {
+      event: 'workers';
+      workers: WorkerEntry[];
+      /** ids of dead workers whose files were removed */ cleaned: string[];
+    }
+  | {
+      event: 'stopped';
+      id: string;
+      pid: number | null;
+      was_running: boolean;
+      /** The signal that ended it; null when it was not running. */
+      signal: 'SIGTERM' | 'SIGKILL' | null;
+    }
+  | { event: 'log'; id: string; line: string }
+  | { event: 'logs_end'; id: string; reason: 'eof' | 'worker_exited' | 'signal' }
+  | { event: 'output'; stream: 'stdout' | 'stderr'; line: string }
+  | { event: 'updated'; dir: string; before: string; after: string }
+  | { event: 'error'; code: ErrorCode; message: string; details?: Record<string, unknown> };
+
+export type AgentEvent = AgentLine['event'];

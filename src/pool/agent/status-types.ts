@@ -1,0 +1,104 @@
+/**
+ * What `rbees-pool status --json` reports. These types are the daemon's contract with the agent;
+ * they will move to src/shared (with zod schemas) when the daemon consumes them. Until then the
+ * agent is their only writer. Sizes are bytes, temperatures °C, power W, shares percent; a value
+ * the hardware does not report (nvidia-smi's `[N/A]`) is null, never 0.
+ */
+
+export type GpuVendor = 'nvidia' | 'amd' | 'apple';
+
+/** A process holding GPU memory, as the driver reports it. */
+export interface GpuProcess {
+  pid: number;
+  name: string;
+  used_memory_bytes: number | null;
+}
+
+export interface Gpu {
+  vendor: GpuVendor;
+  /** The vendor tool's device index (what `--gpu N` means). */
+  index: number;
+  uuid: string | null;
+  name: string;
+  memory_total_bytes: number | null;
+  memory_used_bytes: number | null;
+  memory_free_bytes: number | null;
+  /** Apple silicon: the GPU shares the host's RAM, so memory_* are the RAM figures. */
+  unified_memory: boolean;
+  utilization_pct: number | null;
+  temperature_c: number | null;
+  power_draw_w: number | null;
+  power_limit_w: number | null;
+  fan_pct: number | null;
+  pci_bus_id: string | null;
+  driver_version: string | null;
+  compute_capability: string | null;
+  processes: GpuProcess[];
+}
+
+/** How a probe went: `absent` (tool not installed) is a normal answer, not a failure. */
+export interface ProbeReport {
+  tool: 'nvidia-smi' | 'rocm-smi' | 'system_profiler';
+  status: 'ok' | 'absent' | 'failed' | 'timeout';
+  message?: string;
+}
+
+/** A model file in `$RBEES_HOME/models`. */
+export interface ModelEntry {
+  id: string;
+  path: string;
+  size_bytes: number;
+  modified_at: string;
+}
+
+/** GGUF header facts added by `models list`; `error` instead when the header cannot be read. */
+export interface ModelDetails extends ModelEntry {
+  architecture?: string;
+  name?: string;
+  parameter_count?: number;
+  size_label?: string;
+  /** llama.cpp's file type name, e.g. `Q4_K_M`, `F16`. */
+  file_type?: string;
+  context_length?: number;
+  error?: string;
+}
+
+export type WorkerBackend = 'auto' | 'cpu' | 'cuda' | 'metal' | 'vulkan';
+
+/** The state file `$RBEES_HOME/workers/<id>.json`. */
+export interface WorkerState {
+  id: string;
+  pid: number;
+  /** null until the worker printed its ready line. */
+  port: number | null;
+  model: string;
+  model_path: string;
+  backend: WorkerBackend;
+  gpu: number | null;
+  log: string;
+  started_at: string;
+}
+
+export interface WorkerEntry extends WorkerState {
+  /** `starting`: no ready line yet; `ready`: answers /health; `unresponsive`: alive, no answer. */
+  status: 'starting' | 'ready' | 'unresponsive';
+  slots_total: number | null;
+  slots_busy: number | null;
+}
+
+export interface HostStatus {
+  hostname: string;
+  /** node's os.platform(): linux, darwin, win32… */
+  platform: string;
+  /** A readable OS name, e.g. "Ubuntu 24.04.1 LTS" or "Darwin 24.1.0". */
+  os: string;
+  arch: string;
+  kernel: string;
+  cpu: { model: string; cores: number };
+  memory: { total_bytes: number; free_bytes: number };
+  disk: { path: string; total_bytes: number; free_bytes: number } | null;
+  gpus: Gpu[];
+  probes: ProbeReport[];
+  models: ModelEntry[];
+  workers: WorkerEntry[];
+}
