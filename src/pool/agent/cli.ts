@@ -25,7 +25,11 @@ export interface Command {
   summary: string;
   /** Full help text, starting with `usage: rbees-pool …`. */
   usage: string;
-  run(argv: string[], out: Output): Promise<void>;
+  /**
+   * Runs the command; errors are thrown. A command that writes its own result and error lines
+   * (the downloader) resolves to its exit code instead.
+   */
+  run(argv: string[], out: Output): Promise<void | number>;
 }
 
 export interface Group {

@@ -21,8 +21,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${routed.help}\n`);
       return 0;
     }
-    await routed.command.run(routed.rest, out);
-    return 0;
+    return (await routed.command.run(routed.rest, out)) ?? 0;
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`rbees-pool: ${err.message}\n\n${err.usage}\n`);

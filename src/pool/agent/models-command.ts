@@ -5,6 +5,7 @@ import { findModel } from './model-store';
 import { formatBytes } from './output';
 import { modelsDir, workersDir } from './paths';
 import type { ModelDetails } from './status-types';
+import { DOWNLOAD_USAGE } from './download/usage';
 
 const LIST_USAGE = `usage: rbees-pool models list [--json]
 
@@ -109,11 +110,32 @@ const verify: Command = {
   },
 };
 
-// `models download` is deliberately absent: the downloader lives in ./download and is wired
-// into this group by its author.
+const download: Command = {
+  kind: 'command',
+  name: 'download',
+  summary: 'download a model from Hugging Face (resumable, verified)',
+  usage: DOWNLOAD_USAGE,
+  async run(argv) {
+    const { runDownloadCommand } = await import('./download/command');
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    try {
+      return await runDownloadCommand(argv, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        signal: abort.signal,
+      });
+    } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+    }
+  },
+};
+
 export const MODELS: Group = {
   kind: 'group',
   name: 'models',
-  summary: 'models on this host: list, rm, verify',
-  children: [list, remove, verify],
+  summary: 'models on this host: list, download, rm, verify',
+  children: [list, download, remove, verify],
 };

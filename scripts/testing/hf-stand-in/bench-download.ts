@@ -1,0 +1,76 @@
+/**
+ * Download throughput against curl, side by side from the same stand-in:
+ *   npx tsx scripts/testing/hf-stand-in/bench-download.ts [file] [rounds]
+ * The stand-in runs in a process of its own, as a real server would (in-process it would share
+ * the event loop with the download under test). Rounds alternate curl and downloadModel; both
+ * write to the same disk. curl only writes; downloadModel also hashes (sha256), fsyncs and
+ * renames: the price of a verified, atomic install, so `curl -o && sha256sum && sync --data` is
+ * timed too, as the like-for-like reference. Prints medians and both ratios.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { downloadModel } from '../../../src/pool/agent/download/download-model';
+
+const run = promisify(execFile);
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  const file = process.argv[2] ?? '.cache/test-models/script-slow.gguf';
+  const rounds = Number(process.argv[3] ?? 7);
+  const size = (await stat(file)).size;
+  const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+  const server = spawn(process.execPath, ['--import', 'tsx', cli, `bench/model=${file}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: server.stdout });
+  const first = (await lines[Symbol.asyncIterator]().next()).value as string;
+  const { url } = JSON.parse(first) as { url: string };
+  const name = basename(file);
+  const tmp = await mkdtemp(join(tmpdir(), 'rbees-bench-'));
+  const curlTimes: number[] = [];
+  const ours: number[] = [];
+  const verified: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const target = join(tmp, 'curl.gguf');
+      await run('curl', ['-sSfL', '-o', target, `${url}/bench/model/resolve/main/${name}`]);
+      curlTimes.push(performance.now() - t0);
+      await rm(target);
+      // The same guarantees as downloadModel: the bytes hashed and on disk before it counts.
+      const t2 = performance.now();
+      await run('curl', ['-sSfL', '-o', target, `${url}/bench/model/resolve/main/${name}`]);
+      await run('sha256sum', [target]);
+      await run('sync', ['--data', target]);
+      verified.push(performance.now() - t2);
+      await rm(target);
+      const dir = join(tmp, `ours-${i}`);
+      const t1 = performance.now();
+      await downloadModel(`hf:bench/model::file=${name}`, { modelsDir: dir, endpoint: url });
+      ours.push(performance.now() - t1);
+      await rm(dir, { recursive: true });
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await rm(tmp, { recursive: true, force: true });
+  }
+  const mib = size / (1 << 20);
+  const line = (label: string, xs: number[]): string =>
+    `${label} ${median(xs).toFixed(0)} ms  ${(mib / (median(xs) / 1000)).toFixed(0)} MiB/s  ` +
+    `[${xs.map((t) => t.toFixed(0)).join(', ')}]`;
+  console.log(`${file} (${mib.toFixed(1)} MiB), ${rounds} rounds, medians:`);
+  console.log(line('curl -o:                  ', curlTimes));
+  console.log(line('curl + sha256sum + sync:  ', verified));
+  console.log(line('downloadModel:            ', ours));
+  const ratio = (xs: number[]): string => (median(xs) / median(ours)).toFixed(2);
+  console.log(`ratio downloadModel / curl -o: ${ratio(curlTimes)}`);
+  console.log(`ratio downloadModel / curl + sha256sum + sync: ${ratio(verified)}`);
+}
+
+await main();

@@ -1,0 +1,241 @@
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RbeesError } from '../../../shared/errors';
+import type { ModelRef } from '../../../shared/model-ref';
+import { formatModelRef, parseModelRef } from '../../../shared/model-ref';
+import type { StatfsFn } from './disk-space';
+import { ensureDiskSpace } from './disk-space';
+import { FileSink } from './file-sink';
+import type { PartialSidecar } from './partial-file';
+import {
+  acquireLock,
+  hashPrefix,
+  partialPaths,
+  usablePartialBytes,
+  writeSidecar,
+} from './partial-file';
+import type { DownloadProgress } from './progress';
+import { ProgressMeter } from './progress';
+import type { RemoteFile } from './remote-file';
+import { resolveRemoteFile } from './remote-file';
+import type { TransferContext } from './transfer';
+import { transferOnce } from './transfer';
+
+export interface DownloadOptions {
+  /** Where models live; the file lands here as `<file>` only once complete and verified. */
+  modelsDir: string;
+  /** The Hub's base URL (default: $HF_ENDPOINT, else https://huggingface.co). */
+  endpoint?: string;
+  /** Sent as `Authorization: Bearer` to the endpoint only (default: $HF_TOKEN). */
+  token?: string | undefined;
+  /** Aborting leaves the partial file for a later call to resume. */
+  signal?: AbortSignal;
+  /** At most every 100 ms, plus a final event. */
+  onProgress?: (p: DownloadProgress) => void;
+  /** Called once the file is known, before any transfer. */
+  onResolved?: (remote: RemoteFile, resumeFrom: number) => void;
+  statfs?: StatfsFn;
+  /** Retries of a dropped connection or a 5xx (default 5), with backoff from `retryDelayMs`. */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+export interface DownloadResult {
+  ref: string;
+  path: string;
+  file: string;
+  size: number;
+  /** Computed over the bytes on disk; equal to the LFS oid when the repo has one. */
+  sha256: string;
+  /** Bytes kept from an earlier partial (0 for a fresh download). */
+  resumed_from: number;
+}
+
+// A server that keeps answering in a way that voids the partial is broken, not unlucky.
+const MAX_RESTARTS = 3;
+
+/** Downloads one model file from Hugging Face: resumable, verified, installed atomically. */
+export async function downloadModel(
+  refInput: string | ModelRef,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  const ref = typeof refInput === 'string' ? parseModelRef(refInput) : refInput;
+  const endpoint = options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
+  const token = options.token ?? process.env.HF_TOKEN;
+  const { modelsDir, signal } = options;
+  const remote = await resolveRemoteFile(ref, endpoint, token || undefined, signal).catch(
+    (err: unknown) => {
+      if (err instanceof RbeesError) throw err;
+      if (signal?.aborted) throw new RbeesError('CANCELLED', 'Download cancelled.');
+      const why = err instanceof Error ? err.message : String(err);
+      throw new RbeesError(
+        'DOWNLOAD_FAILED',
+        `Could not reach ${endpoint} (HF_ENDPOINT): ${why}.`,
+        { endpoint },
+      );
+    },
+  );
+  await mkdir(modelsDir, { recursive: true });
+  const paths = partialPaths(modelsDir, remote.fileName);
+  const refText = formatModelRef(ref);
+
+  const release = await acquireLock(paths.lock, remote.fileName);
+  try {
+    const installed = await alreadyInstalled(paths.final, remote);
+    if (installed) {
+      options.onResolved?.(remote, remote.size);
+      new ProgressMeter(remote.size, remote.size, options.onProgress).finish(remote.size);
+      return {
+        ref: refText,
+        path: paths.final,
+        file: remote.fileName,
+        size: remote.size,
+        sha256: installed,
+        resumed_from: remote.size,
+      };
+    }
+    const { have, sidecar: old } = await usablePartialBytes(paths, remote);
+    await ensureDiskSpace(modelsDir, remote.size - have, remote.fileName, options.statfs);
+    options.onResolved?.(remote, have);
+    const sidecar: PartialSidecar = {
+      url: remote.url,
+      size: remote.size,
+      sha256: remote.sha256 ?? null,
+      etag: old?.etag ?? null,
+      ref: refText,
+    };
+    await writeSidecar(paths.sidecar, sidecar);
+
+    const fh = await open(paths.partial, have > 0 ? 'r+' : 'w+');
+    try {
+      const sink = new FileSink(fh, paths.partial, have, await hashPrefix(paths.partial, have));
+      const meter = new ProgressMeter(remote.size, have, options.onProgress);
+      meter.update(have);
+      const ctx: TransferContext = {
+        remote,
+        token: token || undefined,
+        signal,
+        sink,
+        meter,
+        etag: sidecar.etag,
+        onEtag: async (etag) => {
+          ctx.etag = sidecar.etag = etag;
+          await writeSidecar(paths.sidecar, sidecar);
+        },
+      };
+      await transferWithRetries(ctx, options);
+      const sha256 = sink.digest();
+      await verify(remote, sink.bytes, sha256, paths);
+      await install(fh, paths);
+      meter.finish(remote.size);
+      return {
+        ref: refText,
+        path: paths.final,
+        file: remote.fileName,
+        size: remote.size,
+        sha256,
+        resumed_from: have,
+      };
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  } finally {
+    await release();
+  }
+}
+
+async function transferWithRetries(ctx: TransferContext, options: DownloadOptions): Promise<void> {
+  const retries = options.retries ?? 5;
+  const baseDelay = options.retryDelayMs ?? 500;
+  let failures = 0;
+  let restarts = 0;
+  for (;;) {
+    try {
+      if (ctx.sink.bytes === ctx.remote.size) return; // a complete partial from an earlier run
+      const outcome = await transferOnce(ctx);
+      if (outcome === 'complete') return;
+      if (++restarts > MAX_RESTARTS) {
+        throw new RbeesError(
+          'DOWNLOAD_FAILED',
+          `${ctx.remote.url}: the server keeps rejecting resumed requests.`,
+        );
+      }
+      await ctx.sink.reset();
+      ctx.etag = null;
+    } catch (err) {
+      // Every byte that arrived is written before deciding: the next attempt resumes after it.
+      await ctx.sink.flush();
+      if (options.signal?.aborted) {
+        throw new RbeesError(
+          'CANCELLED',
+          `Download of ${ctx.remote.fileName} cancelled at ${ctx.sink.bytes} of ${ctx.remote.size} bytes; run it again to resume.`,
+          { bytes: ctx.sink.bytes, total: ctx.remote.size },
+        );
+      }
+      if (err instanceof RbeesError) throw err;
+      if (++failures > retries) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new RbeesError(
+          'DOWNLOAD_FAILED',
+          `${why} Gave up after ${retries} retries; run it again to resume.`,
+          { bytes: ctx.sink.bytes, total: ctx.remote.size },
+        );
+      }
+      // Exponential backoff, capped: a flaky link gets time, a dead one fails in under a minute.
+      await sleep(Math.min(baseDelay * 2 ** (failures - 1), 10_000), undefined, {
+        signal: options.signal,
+      }).catch(() => undefined);
+    }
+  }
+}
+
+async function verify(
+  remote: RemoteFile,
+  bytes: number,
+  sha256: string,
+  paths: ReturnType<typeof partialPaths>,
+): Promise<void> {
+  const sizeOk = bytes === remote.size;
+  if (sizeOk && (remote.sha256 === undefined || remote.sha256 === sha256)) return;
+  // Nothing of a bad download is kept: resuming from corrupt bytes would fail the same way.
+  await rm(paths.partial, { force: true });
+  await rm(paths.sidecar, { force: true });
+  throw new RbeesError(
+    'CHECKSUM_MISMATCH',
+    `${remote.repo}@${remote.revision}/${remote.path}: the downloaded file ` +
+      (sizeOk
+        ? `has sha256 ${sha256}, the repo says ${remote.sha256}`
+        : `has ${bytes} bytes, the repo says ${remote.size}`) +
+      '. Nothing was installed; run the download again.',
+    {
+      expected_sha256: remote.sha256,
+      actual_sha256: sha256,
+      expected_size: remote.size,
+      actual_size: bytes,
+    },
+  );
+}
+
+/** fsync, then rename: the model appears whole or not at all, even across a power cut. */
+async function install(fh: FileHandle, paths: ReturnType<typeof partialPaths>): Promise<void> {
+  await fh.sync();
+  await rename(paths.partial, paths.final);
+  await rm(paths.sidecar, { force: true });
+  const dir = await open(dirname(paths.final), 'r');
+  // The rename itself is durable only once the directory is synced.
+  await dir.sync().catch(() => undefined);
+  await dir.close();
+}
+
+/** The sha256 of an installed file that already matches the remote one, else undefined. */
+async function alreadyInstalled(path: string, remote: RemoteFile): Promise<string | undefined> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => -1,
+  );
+  if (size !== remote.size) return undefined;
+  const sha256 = (await hashPrefix(path, size)).digest('hex');
+  return remote.sha256 === undefined || sha256 === remote.sha256 ? sha256 : undefined;
+}
