@@ -3,8 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 /**
- * Three bundles: the Node side (the Electron shell, the standalone daemon `rbees-orcd` and the
- * worker `rbees-workerd`, which share code and run under Electron or plain Node), the sandboxed
+ * Three bundles: the Node side (the Electron shell, the standalone daemon `rbees-orcd`, the worker
+ * `rbees-workerd`, the pool agent `rbees-pool` and the operator CLI `rbees-ctl`, which share code
+ * and run under Electron or plain Node), the sandboxed
  * preload (CommonJS: sandboxed preloads cannot be ES modules), and the React renderer.
  */
 export default defineConfig({
@@ -17,6 +18,7 @@ export default defineConfig({
           serve: resolve('src/main/daemon/serve.ts'),
           workerd: resolve('src/pool/workerd/main.ts'),
           'rbees-pool': resolve('src/pool/agent/main.ts'),
+          'rbees-ctl': resolve('src/main/cli/main.ts'),
         },
       },
     },

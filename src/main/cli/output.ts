@@ -1,0 +1,29 @@
+import { once } from 'node:events';
+import { toErrorBody } from '../../shared/errors';
+import { EXIT } from './router';
+
+/** Writes and waits when the stream's buffer is full (a slow pipe must slow the remote side). */
+export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/**
+ * Reports a failure of ours (not of the remote command): `llorch: <message>` on stderr and, with
+ * --json, a final `{"event":"error",…}` line on stdout in the agent's shape, so a script reading
+ * stdout sees one format whoever failed. Returns the exit code to use.
+ */
+export function reportError(err: unknown, json: boolean, hint?: string): number {
+  const body = toErrorBody(err);
+  process.stderr.write(`llorch: ${body.message}\n${hint ? `${hint}\n` : ''}`);
+  if (json) {
+    const line = {
+      event: 'error',
+      code: body.code,
+      message: hint ? `${body.message} ${hint}` : body.message,
+      ...(body.details ? { details: body.details } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  if (body.code === 'CANCELLED') return EXIT.interrupted;
+  return body.code.startsWith('SSH_') ? EXIT.ssh : EXIT.failure;
+}
