@@ -1,3 +1,4 @@
+import { median } from './stats';
 import type { Probe, Timeline } from './stream-probes';
 
 export interface Measured {
@@ -5,14 +6,6 @@ export interface Measured {
   timelines: Timeline[];
   /** CPU the daemon process used while this probe ran (0 for paths that skip it). */
   daemonCpuMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] ?? NaN)
-    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
 /** Decode rate between the first and the last token: prompt processing is in TTFT instead. */

@@ -104,6 +104,14 @@ export class SshSession {
     return execOnClient(() => this.client(false), this.host.name, command, options);
   }
 
+  /**
+   * The live ssh2 client (waiting for an attempt in progress), for channels other than exec:
+   * SFTP uploads and `forwardOut` tunnels. Callers own the channels they open, never the client.
+   */
+  connection(): Promise<Client> {
+    return this.client(false);
+  }
+
   /** Ends the connection and any retry; in-flight execs fail. Resolves once the socket closed. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
