@@ -4,6 +4,7 @@ import { KIND_DEFAULTS, SCRIPT_LONG_TEXT } from '../test-models/standard-models'
 import { startDaemonProcess } from '../testing/daemon-process';
 import { benchControlPlane } from './control-plane';
 import { processCpuMs } from './cpu';
+import { benchSftp } from './sftp';
 import { printTable, type Measured } from './report';
 import { directProbes, openAiProbe, tasksProbe, workerProbe, type Probe } from './stream-probes';
 
@@ -33,12 +34,13 @@ async function main(): Promise<void> {
     { label: 'tiny (~0.6M params, f32)', path: models.scriptLong, maxTokens: 320, rounds: 30 },
     { label: 'large (~270M params, Q8_0)', path: large.path, maxTokens: 64, rounds: 5 },
   ];
-  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or "ssh").
+  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or ssh, sftp).
   const only = process.argv[2];
   for (const benchCase of cases) {
     if (!only || benchCase.label.includes(only)) await runCase(benchCase);
   }
   if (!only || only === 'ssh') await benchControlPlane();
+  if (!only || only === 'sftp') await benchSftp();
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {

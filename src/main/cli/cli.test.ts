@@ -36,7 +36,7 @@ describe('command tree and help', () => {
 
   it('names the unknown command and the choices', () => {
     expect(() => route(ROOT, ['pool', 'wrker'])).toThrow(
-      'unknown command "wrker" after "llorch pool" (one of: status, models, worker, git)',
+      'unknown command "wrker" after "llorch pool" (one of: status, models, worker, git, install)',
     );
     expect(() => route(ROOT, ['pool'])).toThrow(UsageError);
   });

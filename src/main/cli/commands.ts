@@ -1,4 +1,5 @@
 import { INFER_COMMAND } from './infer-command';
+import { INSTALL_COMMAND } from './install-command';
 import { POOL_GROUP } from './pool-commands';
 import type { Group } from './router';
 
@@ -7,5 +8,5 @@ export const ROOT: Group = {
   kind: 'group',
   name: 'llorch',
   summary: 'rbees-ctl (llorch): control rbees pool hosts over SSH and run inference on the daemon.',
-  children: [POOL_GROUP, INFER_COMMAND],
+  children: [{ ...POOL_GROUP, children: [...POOL_GROUP.children, INSTALL_COMMAND] }, INFER_COMMAND],
 };

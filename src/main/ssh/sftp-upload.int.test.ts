@@ -10,7 +10,6 @@ import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
 import { uploadFile } from './sftp-upload';
 import type { UploadProgress } from './sftp-upload';
-import type { SFTPWrapper } from 'ssh2';
 import { hostOptions } from './test-support';
 
 const MODEL = join(__dirname, '../../../.cache/test-models/script-slow.gguf');
@@ -201,72 +200,6 @@ describe('uploadFile', () => {
     expect(err).toMatchObject({ code: 'BAD_REQUEST' });
     expect(existsSync(join(remoteDir, 'f.gguf.partial'))).toBe(false);
   });
-
-  // ~30-60 s on 2 shared cores: run with RBEES_BENCH=1 when tuning the defaults.
-  it.runIf(process.env.RBEES_BENCH)(
-    'measures: chunk sizes and concurrency vs scp',
-    async () => {
-      const known = join(dir, 'scp_known_hosts');
-      writeFileSync(known, `${h.address} ${h.hostKey}\n`);
-      const scp = async (legacy: boolean): Promise<number> => {
-        const t0 = performance.now();
-        await execFileP('scp', [
-          ...(legacy ? ['-O'] : []),
-          ...['-q', '-i', h.clientKeyPath, '-P', String(h.port), '-o', 'BatchMode=yes'],
-          ...['-o', `UserKnownHostsFile=${known}`, '-o', 'StrictHostKeyChecking=yes'],
-          MODEL,
-          `${h.user}@${h.address}:${join(remoteDir, 'scp.gguf')}`,
-        ]);
-        return mbps(size, performance.now() - t0);
-      };
-      const ours = async (chunkSize: number, concurrency: number): Promise<number> => {
-        const t0 = performance.now();
-        await uploadFile(session(), {
-          localPath: MODEL,
-          remoteDir,
-          remoteName: 'bench.gguf',
-          chunkSize,
-          concurrency,
-        });
-        return mbps(size, performance.now() - t0);
-      };
-      const fastPut = async (): Promise<number> => {
-        const client = await session().connection();
-        const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-          client.sftp((err, w) => (err ? reject(err) : resolve(w))),
-        );
-        const t0 = performance.now();
-        await new Promise<void>((resolve, reject) =>
-          sftp.fastPut(MODEL, join(remoteDir, 'fastput.gguf'), (err) =>
-            err ? reject(err) : resolve(),
-          ),
-        );
-        sftp.end();
-        return mbps(size, performance.now() - t0);
-      };
-      // Interleaved rounds, medians: other jobs share these 2 cores.
-      const runs: Array<[string, () => Promise<number>]> = [
-        ['uploadFile default (255 KiB x 16)', () => ours(255 * 1024, 16)],
-        ['uploadFile 32 KiB x 64 (as fastPut)', () => ours(32 * 1024, 64)],
-        ['uploadFile 255 KiB x 8', () => ours(255 * 1024, 8)],
-        ['uploadFile 32 KiB x 1', () => ours(32 * 1024, 1)],
-        ['ssh2 fastPut (no hashing, no verify)', fastPut],
-        ['scp (SFTP protocol, new connection)', () => scp(false)],
-        ['scp -O (legacy protocol, new connection)', () => scp(true)],
-      ];
-      const results = runs.map((): number[] => []);
-      for (let round = 0; round < 3; round++) {
-        for (const [i, [, run]] of runs.entries()) results[i]!.push(await run());
-      }
-      const rows = runs.map(([label], i) => {
-        const sorted = results[i]!.sort((a, b) => a - b);
-        return `${label}: median ${sorted[1]!.toFixed(0)} MB/s (${sorted.map((v) => v.toFixed(0)).join(', ')})`;
-      });
-      console.log(`${(size / 1e6).toFixed(0)} MB to ${h.name}, end to end:\n${rows.join('\n')}`);
-      expect(sha(join(remoteDir, 'scp.gguf'))).toBe(modelSha);
-    },
-    300_000,
-  );
 });
 
 const execFileP = promisify(execFile);
