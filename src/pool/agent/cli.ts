@@ -4,40 +4,24 @@
  * modules are imported only when that command runs.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError, type CommandNode, type GroupNode } from '../../shared/command-tree';
 import type { Output } from './output';
+
+export { route, UsageError, wantsHelp, wantsJson } from '../../shared/command-tree';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-/** A bad command line: main prints it with the usage and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(
-    message: string,
-    readonly usage: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * Runs the command; errors are thrown. A command that writes its own result and error lines
+ * (the downloader) resolves to its exit code instead.
+ */
+type Run = (argv: string[], out: Output) => Promise<void | number>;
+export type Command = CommandNode<Run>;
+export type Group = GroupNode<Run>;
 
-export interface Command {
-  kind: 'command';
-  name: string;
-  summary: string;
-  /** Full help text, starting with `usage: rbees-pool …`. */
-  usage: string;
-  /**
-   * Runs the command; errors are thrown. A command that writes its own result and error lines
-   * (the downloader) resolves to its exit code instead.
-   */
-  run(argv: string[], out: Output): Promise<void | number>;
-}
-
-export interface Group {
-  kind: 'group';
-  name: string;
-  summary: string;
-  children: (Command | Group)[];
-}
+/** The last line of every group's help. */
+export const HELP_FOOTER =
+  'With --json every command prints\none JSON object per line and ends with its result line or {"event":"error",…}.';
 
 /** Flags every command accepts. */
 export const COMMON_OPTIONS = {
@@ -70,64 +54,6 @@ export function parseCommand<const O extends OptionsConfig>(
     // node:util's messages already name the flag ("Unknown option '--prot'"); keep them.
     throw new UsageError(err instanceof Error ? err.message : String(err), usage);
   }
-}
-
-export function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  const flags = end === -1 ? argv : argv.slice(0, end);
-  return flags.includes('--help') || flags.includes('-h');
-}
-
-export function wantsJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
-}
-
-export function groupHelp(path: string, group: Group): string {
-  const width = Math.max(...group.children.map((child) => child.name.length)) + 2;
-  const rows = group.children.map((child) => `  ${child.name.padEnd(width)}${child.summary}`);
-  return [
-    `usage: ${path} <command> [options]`,
-    '',
-    group.summary,
-    '',
-    'commands:',
-    ...rows,
-    '',
-    `Run \`${path} <command> --help\` for a command's options. With --json every command prints`,
-    'one JSON object per line and ends with its result line or {"event":"error",…}.',
-  ].join('\n');
-}
-
-/** Walks the tree by the leading words of argv; returns what to do. */
-export function route(
-  root: Group,
-  argv: string[],
-): { command: Command; rest: string[] } | { help: string } {
-  let node: Command | Group = root;
-  let path = root.name;
-  let rest = argv;
-  while (node.kind === 'group') {
-    const word = rest[0];
-    if (word === undefined || word.startsWith('-')) {
-      const help = groupHelp(path, node);
-      if (wantsHelp(rest)) return { help };
-      throw new UsageError(`missing command after "${path}"`, help);
-    }
-    const child: Command | Group | undefined = node.children.find((c) => c.name === word);
-    if (child === undefined) {
-      const names = node.children.map((c) => c.name).join(', ');
-      throw new UsageError(
-        `unknown command "${word}" after "${path}" (one of: ${names})`,
-        groupHelp(path, node),
-      );
-    }
-    node = child;
-    path = `${path} ${word}`;
-    rest = rest.slice(1);
-  }
-  if (wantsHelp(rest)) return { help: node.usage };
-  return { command: node, rest };
 }
 
 /** Parses a whole-number flag; `undefined` stays undefined. */

@@ -4,7 +4,7 @@
  * with --json, also as a final `{"event":"error",…}` line on stdout (the daemon reads stdout).
  */
 import { toErrorBody } from '../../shared/errors';
-import { route, UsageError, wantsJson } from './cli';
+import { HELP_FOOTER, route, UsageError, wantsJson } from './cli';
 import { ROOT } from './commands';
 import { createOutput } from './output';
 
@@ -16,7 +16,7 @@ function exit(code: number): void {
 async function main(argv: string[]): Promise<number> {
   const out = createOutput(wantsJson(argv));
   try {
-    const routed = route(ROOT, argv);
+    const routed = route(ROOT, argv, HELP_FOOTER);
     if ('help' in routed) {
       process.stdout.write(`${routed.help}\n`);
       return 0;
