@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'INSUFFICIENT_DISK',
   'DOWNLOAD_FAILED',
   'CHECKSUM_MISMATCH',
+  'AGENT_FAILED',
   'INTERNAL',
 ] as const;
 
@@ -65,6 +66,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INSUFFICIENT_DISK: 507,
   DOWNLOAD_FAILED: 502,
   CHECKSUM_MISMATCH: 502,
+  AGENT_FAILED: 502,
   INTERNAL: 500,
 };
 

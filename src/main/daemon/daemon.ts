@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import type { DaemonConfig } from './config';
+import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
 import { createLogger } from './logger';
@@ -47,12 +48,15 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     onChange: () => jobs?.pump(),
   });
   jobs = new Jobs({ models, supervisor, logger, metrics });
+  const pool = new HostRegistry({ home: config.home, bundleDir: options.bundleDir });
+  await pool.load();
   let hosts = new Set<string>();
   const app = createServer({
     ...{
       token: config.token,
       allowedHosts: () => hosts,
       jobs,
+      hosts: pool,
       models,
       supervisor,
       metrics,
@@ -79,6 +83,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       await new Promise((resolve) => setImmediate(resolve));
       await app.close();
       await supervisor.close();
+      await pool.close();
       logger.info('rbees-orcd stopped');
       logger.flush();
     },

@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
+import type { HostRegistry } from './hosts/host-registry';
 import type { Jobs } from './jobs';
 import type { LocalModels } from './local-models';
 import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
 import { apiRoutes } from './routes/api';
+import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { taskRoutes } from './routes/tasks';
 import { installSecurity } from './security';
@@ -17,6 +19,7 @@ export interface ServerDeps {
   token: string;
   allowedHosts: () => Set<string>;
   jobs: Jobs;
+  hosts: HostRegistry;
   models: LocalModels;
   supervisor: WorkerSupervisor;
   metrics: DaemonMetrics;
@@ -68,6 +71,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   taskRoutes(app, deps.jobs);
   openAiRoutes(app, deps.jobs, deps.models);
   apiRoutes(app, deps);
+  hostRoutes(app, deps.hosts);
   return app;
 }
 

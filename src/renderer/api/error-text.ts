@@ -23,6 +23,7 @@ const MEANING: Record<ErrorCode, string> = {
   INSUFFICIENT_DISK: 'Not enough free disk space',
   DOWNLOAD_FAILED: 'The download failed',
   CHECKSUM_MISMATCH: 'The file did not match its checksum',
+  AGENT_FAILED: "The host's rbees agent failed",
   INTERNAL: 'The daemon hit an internal error',
 };
 

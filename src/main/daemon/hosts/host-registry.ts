@@ -1,0 +1,209 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { RbeesError } from '../../../shared/errors';
+import type { HostInfo, HostStatusResponse } from '../../../shared/hosts';
+import type { AddHostRequest } from '../../../shared/host-schemas';
+import { DEFAULT_AGENT_DIR } from '../../cli/connection-args';
+import { hostOptions } from '../../cli/host-target';
+import { SshSession } from '../../ssh';
+import type { SshHostOptions } from '../../ssh';
+import { localStatus, remoteStatus } from './agent-status';
+import { HostStore } from './host-store';
+import type { HostRecord } from './host-store';
+
+export const LOCAL_HOST = 'local';
+
+export interface HostRegistryOptions {
+  /** `$RBEES_HOME`: hosts.json and the known_hosts that trusted keys are saved to. */
+  home: string;
+  /** Where the bundled agent `rbees-pool.js` is, for the `local` host. */
+  bundleDir: string;
+  /** `RBEES_SSH_KNOWN_HOSTS` replaces ~/.ssh/known_hosts (tests, or a separate trust store). */
+  env?: NodeJS.ProcessEnv;
+  /** Builds a session's options (tests may replace it). */
+  resolveOptions?: (record: HostRecord) => Promise<SshHostOptions>;
+}
+
+/** `~/x` → the daemon user's home: a path typed in the UI is not expanded by any shell. */
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+/**
+ * The pool hosts: `local` (this computer, always there) and the remote ones in hosts.json, each
+ * with one SSH session opened lazily on first use and closed when the host is removed.
+ */
+export class HostRegistry {
+  private readonly store: HostStore;
+  private records: HostRecord[] = [];
+  private readonly sessions = new Map<string, SshSession>();
+  /** Sessions being built (resolving ~/.ssh/config): one per host even under parallel requests. */
+  private readonly pending = new Map<string, Promise<SshSession>>();
+  /** Serialises writes so that two requests never save from the same stale list. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: HostRegistryOptions) {
+    this.store = new HostStore(options.home);
+  }
+
+  async load(): Promise<void> {
+    this.records = await this.store.load();
+  }
+
+  list(): HostInfo[] {
+    const local: HostInfo = {
+      name: LOCAL_HOST,
+      spec: LOCAL_HOST,
+      agent_dir: this.options.bundleDir,
+      state: 'local',
+    };
+    return [local, ...this.records.map((record) => this.info(record))];
+  }
+
+  info(record: HostRecord): HostInfo {
+    const status = this.sessions.get(record.name)?.status;
+    // A closed session is one being removed: the host is as good as never connected.
+    const state = !status || status.state === 'closed' ? 'idle' : status.state;
+    return {
+      name: record.name,
+      spec: record.spec,
+      agent_dir: record.agent_dir,
+      state,
+      ...(status?.reason ? { reason: status.reason.message } : {}),
+    };
+  }
+
+  add(request: AddHostRequest): Promise<HostInfo> {
+    return this.serialised(async () => {
+      if (request.name === LOCAL_HOST || this.find(request.name)) {
+        throw new RbeesError(
+          'BAD_REQUEST',
+          `name: a host named "${request.name}" already exists; pick another name`,
+          { fields: ['name'] },
+        );
+      }
+      const record: HostRecord = {
+        name: request.name,
+        spec: request.spec,
+        ...(request.identity_file !== undefined ? { identity_file: request.identity_file } : {}),
+        agent_dir: request.agent_dir ?? DEFAULT_AGENT_DIR,
+      };
+      await this.store.save([...this.records, record]);
+      this.records = [...this.records, record];
+      return this.info(record);
+    });
+  }
+
+  remove(name: string): Promise<void> {
+    return this.serialised(async () => {
+      this.get(name);
+      await this.store.save(this.records.filter((r) => r.name !== name));
+      this.records = this.records.filter((r) => r.name !== name);
+      await this.dropSession(name);
+    });
+  }
+
+  /** Connects now; an unknown host key rejects with SSH_HOSTKEY_UNKNOWN and its fingerprint. */
+  async connect(name: string): Promise<HostInfo> {
+    if (name === LOCAL_HOST) return this.list()[0] as HostInfo;
+    const record = this.get(name);
+    await (await this.session(record)).connect();
+    return this.info(record);
+  }
+
+  /** Trusts the key only if it has exactly `fingerprint` (saved to $RBEES_HOME/known_hosts). */
+  async trust(name: string, fingerprint: string): Promise<HostInfo> {
+    if (name === LOCAL_HOST) {
+      throw new RbeesError('BAD_REQUEST', 'local: this computer has no host key to trust');
+    }
+    const record = this.get(name);
+    await (await this.session(record)).trust(fingerprint);
+    return this.info(record);
+  }
+
+  async status(name: string): Promise<HostStatusResponse> {
+    if (name === LOCAL_HOST) return localStatus(join(this.options.bundleDir, 'rbees-pool.js'));
+    const record = this.get(name);
+    return remoteStatus(name, await this.session(record), record.agent_dir);
+  }
+
+  /** Ends every session; the registry takes no more work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.pending.values());
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+
+  private find(name: string): HostRecord | undefined {
+    return this.records.find((record) => record.name === name);
+  }
+
+  private get(name: string): HostRecord {
+    if (name === LOCAL_HOST) {
+      throw new RbeesError(
+        'BAD_REQUEST',
+        'local: this computer is always a host; it cannot be removed',
+      );
+    }
+    const record = this.find(name);
+    if (!record) throw new RbeesError('NOT_FOUND', `No host named "${name}".`);
+    return record;
+  }
+
+  private session(record: HostRecord): Promise<SshSession> {
+    const existing = this.sessions.get(record.name);
+    if (existing) return Promise.resolve(existing);
+    const building = this.pending.get(record.name);
+    if (building) return building;
+    const made = this.build(record).finally(() => this.pending.delete(record.name));
+    this.pending.set(record.name, made);
+    return made;
+  }
+
+  private async build(record: HostRecord): Promise<SshSession> {
+    const options = await (this.options.resolveOptions ?? ((r) => this.sshOptions(r)))(record);
+    const session = new SshSession(options);
+    // Removed or shut down while ~/.ssh/config was read: the session must not outlive it.
+    if (this.closed || this.find(record.name) !== record) {
+      await session.close();
+      throw new RbeesError('NOT_FOUND', `No host named "${record.name}" (it was just removed).`);
+    }
+    this.sessions.set(record.name, session);
+    return session;
+  }
+
+  private async sshOptions(record: HostRecord): Promise<SshHostOptions> {
+    const env = this.options.env ?? process.env;
+    const knownHosts = env.RBEES_SSH_KNOWN_HOSTS;
+    const options = await hostOptions(
+      {
+        host: record.spec,
+        agentDir: record.agent_dir,
+        json: true,
+        ...(record.identity_file !== undefined
+          ? { identity: expandHome(record.identity_file) }
+          : {}),
+        ...(knownHosts ? { knownHosts: expandHome(knownHosts) } : {}),
+      },
+      { ...env, RBEES_HOME: this.options.home },
+    );
+    // Messages start with the host's name: the one the user gave it in the UI.
+    return { ...options, name: record.name };
+  }
+
+  private async dropSession(name: string): Promise<void> {
+    await this.pending.get(name)?.catch(() => undefined);
+    const session = this.sessions.get(name);
+    this.sessions.delete(name);
+    await session?.close();
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(work, work);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+}

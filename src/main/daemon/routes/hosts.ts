@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { API } from '../../../shared/api';
+import { AddHostSchema, TrustHostSchema } from '../../../shared/host-schemas';
+import type { HostInfo, HostsResponse, HostStatusResponse } from '../../../shared/hosts';
+import { parseBody } from '../../../shared/validation';
+import type { HostRegistry } from '../hosts/host-registry';
+
+type ByName = { Params: { name: string } };
+
+/** Pool hosts: list, add, remove, connect (trusting a key the user confirmed), agent status. */
+export function hostRoutes(app: FastifyInstance, hosts: HostRegistry): void {
+  app.get(API.hosts, async (): Promise<HostsResponse> => ({ hosts: hosts.list() }));
+
+  app.post(API.hosts, async (request, reply) => {
+    const added = await hosts.add(parseBody(AddHostSchema, request.body));
+    return reply.code(201).send(added);
+  });
+
+  app.delete<ByName>(`${API.hosts}/:name`, async (request, reply) => {
+    await hosts.remove(request.params.name);
+    return reply.code(204).send();
+  });
+
+  app.post<ByName>(`${API.hosts}/:name/connect`, async (request): Promise<HostInfo> =>
+    hosts.connect(request.params.name),
+  );
+
+  app.post<ByName>(`${API.hosts}/:name/trust`, async (request): Promise<HostInfo> => {
+    const { fingerprint } = parseBody(TrustHostSchema, request.body);
+    return hosts.trust(request.params.name, fingerprint);
+  });
+
+  app.get<ByName>(`${API.hosts}/:name/status`, async (request): Promise<HostStatusResponse> =>
+    hosts.status(request.params.name),
+  );
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Request schemas of the hosts API. Host names end up in URLs, logs and messages: a short, plain
+ * set of characters keeps all of them unambiguous.
+ */
+export const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** `POST /api/hosts`. */
+export const AddHostSchema = z.object({
+  name: z
+    .string()
+    .regex(HOST_NAME, 'use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  // No whitespace or leading "-": the spec is resolved like an ssh argument and must stay one word.
+  spec: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s-][^\s]*$/, 'use an ~/.ssh/config alias or user@host[:port]'),
+  identity_file: z.string().min(1).max(4096).optional(),
+  agent_dir: z.string().min(1).max(4096).optional(),
+});
+
+export type AddHostRequest = z.infer<typeof AddHostSchema>;
+
+/** `POST /api/hosts/:name/trust`: the fingerprint the user confirmed, as `ssh-keygen -lf` prints it. */
+export const TrustHostSchema = z.object({
+  fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected SHA256: and 43 base64 characters'),
+});
