@@ -1,7 +1,7 @@
 /** The worker process's start and stop: bad flags, bad models, signals, a vanished parent. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,13 +37,17 @@ describe('rbees-workerd process', () => {
 
   it('prints MODEL_LOAD_FAILED and exits 1 for a file that is not a GGUF', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rbees-workerd-'));
-    const notGguf = join(dir, 'notes.gguf');
-    await writeFile(notGguf, 'these are my notes, not a model\n');
-    const worker = await spawnWorker(['--model', notGguf, '--port', '0', '--threads', '1']);
-    expect(worker.line).toMatchObject({ event: 'error', code: 'MODEL_LOAD_FAILED' });
-    expect(worker.line.message).toMatch(new RegExp(`^${notGguf}: .*GGUF.* — .+`));
-    expect((await exitWithin(worker.exited, 5000)).code).toBe(1);
-    expect(worker.stderr()).toContain(notGguf);
+    try {
+      const notGguf = join(dir, 'notes.gguf');
+      await writeFile(notGguf, 'these are my notes, not a model\n');
+      const worker = await spawnWorker(['--model', notGguf, '--port', '0', '--threads', '1']);
+      expect(worker.line).toMatchObject({ event: 'error', code: 'MODEL_LOAD_FAILED' });
+      expect(worker.line.message).toMatch(new RegExp(`^${notGguf}: .*GGUF.* — .+`));
+      expect((await exitWithin(worker.exited, 5000)).code).toBe(1);
+      expect(worker.stderr()).toContain(notGguf);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints MODEL_LOAD_FAILED and exits 1 for a missing file', async () => {
