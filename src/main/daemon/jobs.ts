@@ -18,10 +18,15 @@ export interface Job {
   readonly abort: AbortController;
   readonly createdAt: number;
   status: JobStatus;
+  /** Dispatches that failed before the worker sent anything (see run). */
+  attempts: number;
 }
 
 const KEEP_FINISHED_MS = 10 * 60_000;
 const BUSY_RETRY_MS = 20;
+/** A worker that refused the connection has just died: give the supervisor time to notice. */
+const GONE_RETRY_MS = 250;
+const MAX_ATTEMPTS = 5;
 
 /**
  * Jobs from submission to their terminal event: a queue (interactive before batch, FIFO within),
@@ -44,7 +49,7 @@ export class Jobs {
   async submit(request: ParsedTaskRequest): Promise<Job> {
     const model = await this.deps.models.resolve(request.model);
     const job: Job = {
-      ...{ id: randomUUID(), request, model, events: new EventLog() },
+      ...{ id: randomUUID(), request, model, events: new EventLog(), attempts: 0 },
       ...{ abort: new AbortController(), createdAt: Date.now(), status: 'queued' },
     };
     this.jobs.set(job.id, job);
@@ -114,6 +119,7 @@ export class Jobs {
     this.deps.supervisor.adjustBusy(worker, 1);
     const { model, priority, session_id, ...sampling } = job.request;
     let terminal: InferenceEvent | undefined;
+    let streamed = false;
     try {
       const events = executeOnWorker(
         worker.baseUrl ?? '',
@@ -121,6 +127,7 @@ export class Jobs {
         job.abort.signal,
       );
       for await (const event of events) {
+        streamed = true;
         if (event.type === 'started') {
           event.data = { ...event.data, host: 'local', worker_id: worker.id };
         } else if (event.type === 'metrics') {
@@ -130,15 +137,19 @@ export class Jobs {
         else job.events.append({ ...event, id: undefined });
       }
     } catch (err) {
-      if (!job.abort.signal.aborted && err instanceof RbeesError && err.code === 'WORKER_BUSY') {
-        // The worker had not yet freed a slot we already counted as free: try again shortly.
+      const busy = err instanceof RbeesError && err.code === 'WORKER_BUSY';
+      const gone = !(err instanceof RbeesError);
+      // Nothing was streamed yet, so trying again cannot duplicate tokens: either the worker had
+      // not yet freed a slot we already counted as free, or it died just before this dispatch.
+      if (!job.abort.signal.aborted && !streamed && (busy || gone) && job.attempts < MAX_ATTEMPTS) {
+        job.attempts += 1;
         job.status = 'queued';
         this.queue.unshift(job);
-        setTimeout(() => this.pump(), BUSY_RETRY_MS).unref();
+        setTimeout(() => this.pump(), busy ? BUSY_RETRY_MS : GONE_RETRY_MS).unref();
         return;
       }
-      // Anything else (a reset socket, a refused connection) means the worker went away: settle()
-      // reports that as WORKER_CRASHED.
+      // Anything else (a socket reset mid-stream) means the worker went away: settle() reports
+      // that as WORKER_CRASHED.
       if (!job.abort.signal.aborted && err instanceof RbeesError)
         terminal = errorEvent(err.toBody());
     } finally {
