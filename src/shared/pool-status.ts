@@ -1,7 +1,6 @@
 /**
- * What `rbees-pool status --json` reports. These types are the daemon's contract with the agent;
- * they will move to src/shared (with zod schemas) when the daemon consumes them. Until then the
- * agent is their only writer. Sizes are bytes, temperatures °C, power W, shares percent; a value
+ * What `rbees-pool status --json` and its other commands report: the contract between the agent
+ * (their only writer) and the daemon, which reads them over SSH. Sizes are bytes, temperatures °C, power W, shares percent; a value
  * the hardware does not report (nvidia-smi's `[N/A]`) is null, never 0.
  */
 

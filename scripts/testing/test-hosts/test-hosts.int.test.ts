@@ -76,6 +76,8 @@ describe('test hosts', () => {
 
   it('cuts and restores the link (root only)', async (ctx) => {
     const b = host(1);
+    // Without root (a developer's laptop) hosts share loopback and no link can be cut; CI and
+    // these machines run as root, so this runs there.
     if (!b.netns) ctx.skip('cutting links needs network namespaces, which need root');
     await b.setLink(false);
     const cut = await ssh(b, 'true').catch(() => ({ code: -1, stdout: '' }));

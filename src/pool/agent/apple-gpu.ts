@@ -2,7 +2,7 @@
  * Apple GPUs through `system_profiler SPDisplaysDataType -json` (darwin only). Apple silicon has
  * unified memory: the GPU's memory is the host's RAM, so its figures are the RAM figures.
  */
-import type { Gpu, ProbeReport } from './status-types';
+import type { Gpu, ProbeReport } from '../../shared/pool-status';
 import { runProbe } from './probe-exec';
 
 export const SYSTEM_PROFILER_ARGS = ['SPDisplaysDataType', '-json'];

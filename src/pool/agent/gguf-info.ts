@@ -1,4 +1,4 @@
-import type { ModelDetails, ModelEntry } from './status-types';
+import type { ModelDetails, ModelEntry } from '../../shared/pool-status';
 
 /**
  * Header facts of each model. readGgufFileInfo reads only the header in JS (no llama.cpp, no

@@ -2,7 +2,7 @@ import { freemem, platform, totalmem } from 'node:os';
 import { probeApple } from './apple-gpu';
 import { probeNvidia } from './nvidia-smi';
 import { probeAmd } from './rocm-smi';
-import type { Gpu, ProbeReport } from './status-types';
+import type { Gpu, ProbeReport } from '../../shared/pool-status';
 
 /**
  * Every vendor probe at once (each has its own timeout). Only the vendors' read-only query tools

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { probeGpus } from './gpus';
 import { listModels } from './model-store';
 import { modelsDir, workersDir } from './paths';
-import type { HostStatus } from './status-types';
+import type { HostStatus } from '../../shared/pool-status';
 import { liveWorkers } from './worker-state';
 
 /** "Ubuntu 24.04.1 LTS" from os-release on Linux; the kernel's name and release elsewhere. */

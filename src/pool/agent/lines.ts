@@ -1,11 +1,17 @@
 /**
  * The JSON lines `rbees-pool --json` prints on stdout, one object per line, each with an `event`.
  * Every command ends with exactly one terminal line: its result, or `error`. Streaming commands
- * (verify, logs, git pull) print non-terminal lines before it. Moves to src/shared with
- * status-types.ts when the daemon consumes it.
+ * (verify, logs, git pull) print non-terminal lines before it. The payload types are in
+ * src/shared/pool-status.ts; these line shapes move there too once the daemon reads more than
+ * `status`.
  */
 import type { ErrorCode } from '../../shared/errors';
-import type { HostStatus, ModelDetails, WorkerBackend, WorkerEntry } from './status-types';
+import type {
+  HostStatus,
+  ModelDetails,
+  WorkerBackend,
+  WorkerEntry,
+} from '../../shared/pool-status';
 
 export type AgentLine =
   | ({ event: 'status' } & HostStatus)

@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import { modelIdFromFileName, resolveModelId } from '../../shared/models';
-import type { ModelEntry } from './status-types';
+import type { ModelEntry } from '../../shared/pool-status';
 
 /** The models present, by id; a missing directory is simply no models yet. */
 export async function listModels(dir: string): Promise<ModelEntry[]> {

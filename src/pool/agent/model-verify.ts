@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { RbeesError } from '../../shared/errors';
-import type { ModelEntry } from './status-types';
+import type { ModelEntry } from '../../shared/pool-status';
 
 const PROGRESS_EVERY_MS = 1000;
 

@@ -4,7 +4,7 @@ import { COMMON_HELP, parseCommand, positionals, type Command, type Group } from
 import { findModel } from './model-store';
 import { formatBytes } from './output';
 import { modelsDir, workersDir } from './paths';
-import type { ModelDetails } from './status-types';
+import type { ModelDetails } from '../../shared/pool-status';
 import { DOWNLOAD_USAGE } from './download/usage';
 
 const LIST_USAGE = `usage: rbees-pool models list [--json]

@@ -1,5 +1,5 @@
 /** NVIDIA GPUs through nvidia-smi's CSV queries: read-only, no CUDA context, no allocation. */
-import type { Gpu, GpuProcess, ProbeReport } from './status-types';
+import type { Gpu, GpuProcess, ProbeReport } from '../../shared/pool-status';
 import { runProbe } from './probe-exec';
 
 /**

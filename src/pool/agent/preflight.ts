@@ -10,7 +10,7 @@
  * without --ctx the worker shrinks its context to what fits.
  */
 import { RbeesError } from '../../shared/errors';
-import type { Gpu, WorkerBackend } from './status-types';
+import type { Gpu, WorkerBackend } from '../../shared/pool-status';
 
 const MIB = 1024 * 1024;
 export const FIXED_OVERHEAD_BYTES = 256 * MIB;

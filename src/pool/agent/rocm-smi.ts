@@ -3,7 +3,7 @@
  * releases ("Card series" vs "Card Series"), so lookups are case-insensitive and by prefix, and a
  * card whose figures are missing still appears with nulls.
  */
-import type { Gpu, ProbeReport } from './status-types';
+import type { Gpu, ProbeReport } from '../../shared/pool-status';
 import { runProbe } from './probe-exec';
 import { parseNumber } from './nvidia-smi';
 

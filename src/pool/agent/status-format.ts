@@ -1,5 +1,5 @@
 import { formatBytes } from './output';
-import type { Gpu, HostStatus } from './status-types';
+import type { Gpu, HostStatus } from '../../shared/pool-status';
 
 function value(n: number | null, unit: string): string {
   return n === null ? 'n/a' : `${n}${unit}`;

@@ -9,7 +9,7 @@ import {
   type Group,
 } from './cli';
 import { ID_PATTERN, workersDir } from './paths';
-import type { WorkerBackend } from './status-types';
+import type { WorkerBackend } from '../../shared/pool-status';
 
 const SPAWN_USAGE = `usage: rbees-pool worker spawn <backend> --model <id> [options]
 

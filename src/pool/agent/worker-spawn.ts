@@ -21,7 +21,7 @@ import { findModel } from './model-store';
 import { logsDir, modelsDir, workerLogPath, workersDir } from './paths';
 import { checkFits } from './preflight';
 import { signalGroup, waitGone } from './process-info';
-import type { WorkerBackend, WorkerState } from './status-types';
+import type { WorkerBackend, WorkerState } from '../../shared/pool-status';
 import { isAlive, readState, removeState, writeState } from './worker-state';
 
 export interface SpawnOptions {

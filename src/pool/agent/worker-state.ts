@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { WorkerHealth } from '../../shared/inference';
 import { processCommand, processState } from './process-info';
-import type { WorkerEntry, WorkerState } from './status-types';
+import type { WorkerEntry, WorkerState } from '../../shared/pool-status';
 
 export function statePath(dir: string, id: string): string {
   return join(dir, `${id}.json`);
