@@ -12,8 +12,15 @@ export interface DaemonProcess {
   home: string;
   pid: number;
   child: ChildProcess;
+  /** One API call with the daemon's token (or `token`; null sends none); the JSON answer. */
+  call(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiAnswer>;
   /** SIGTERM, wait for exit, remove RBEES_HOME. */
   stop(): Promise<void>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  json: Record<string, unknown>;
 }
 
 export interface DaemonProcessOptions {
@@ -61,13 +68,29 @@ export async function startDaemonProcess(
     symlinkSync(path, join(home, 'models', as));
   }
   const url = new URL(openUrl);
+  const daemonToken = decodeURIComponent(url.hash.replace(/^#token=/, ''));
   return {
     url: url.origin,
     openUrl,
-    token: decodeURIComponent(url.hash.replace(/^#token=/, '')),
+    token: daemonToken,
     home,
     pid: child.pid ?? -1,
     child,
+    async call(method, path, body, token = daemonToken) {
+      const response = await fetch(`${url.origin}${path}`, {
+        method,
+        headers: {
+          ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      };
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -13,6 +13,22 @@ export const API = {
   hostConnect: (name: string) => `/api/hosts/${encodeURIComponent(name)}/connect`,
   hostTrust: (name: string) => `/api/hosts/${encodeURIComponent(name)}/trust`,
   hostStatus: (name: string) => `/api/hosts/${encodeURIComponent(name)}/status`,
+  hostModels: (name: string) => `/api/hosts/${encodeURIComponent(name)}/models`,
+  /** DELETE removes it; PUT (the file's bytes, application/octet-stream) uploads `<file>.gguf`. */
+  hostModel: (name: string, idOrFile: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/models/${encodeURIComponent(idOrFile)}`,
+  hostModelVerify: (name: string, id: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/models/${encodeURIComponent(id)}/verify`,
+  hostDownloads: (name: string) => `/api/hosts/${encodeURIComponent(name)}/downloads`,
+  hostDownload: (name: string, id: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/downloads/${encodeURIComponent(id)}`,
+  hostDownloadEvents: (name: string, id: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/downloads/${encodeURIComponent(id)}/events`,
+  hostWorkers: (name: string) => `/api/hosts/${encodeURIComponent(name)}/workers`,
+  hostWorker: (name: string, id: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/workers/${encodeURIComponent(id)}`,
+  hostWorkerLogs: (name: string, id: string) =>
+    `/api/hosts/${encodeURIComponent(name)}/workers/${encodeURIComponent(id)}/logs`,
   openaiModels: '/v1/models',
   chatCompletions: '/v1/chat/completions',
   completions: '/v1/completions',

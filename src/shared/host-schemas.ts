@@ -29,3 +29,31 @@ export const TrustHostSchema = z.object({
     .string()
     .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected SHA256: and 43 base64 characters'),
 });
+
+/** `POST /api/hosts/:name/downloads`: an alias, `hf:org/repo@rev::file=NAME.gguf` or `org/repo:QUANT`. */
+export const StartDownloadSchema = z.object({
+  ref: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[^\s-]\S*$/, 'use an alias, hf:org/repo::file=NAME.gguf or org/repo:QUANT'),
+});
+
+/** `POST /api/hosts/:name/workers`: the agent's `worker spawn` options. */
+export const SpawnWorkerSchema = z.object({
+  model: z.string().min(1).max(255),
+  backend: z.enum(['auto', 'cpu', 'cuda', 'metal', 'vulkan']).default('auto'),
+  gpu: z.number().int().min(0).max(63).optional(),
+  slots: z.number().int().min(1).max(64).optional(),
+  ctx: z
+    .number()
+    .int()
+    .min(16)
+    .max(1 << 24)
+    .optional(),
+});
+
+export type SpawnWorkerRequest = z.infer<typeof SpawnWorkerSchema>;
+
+/** A model file name for an upload: it becomes a file on the host, and its id. */
+export const MODEL_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,250}\.gguf$/;

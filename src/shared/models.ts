@@ -6,7 +6,8 @@ export interface ModelInfo {
   id: string;
   /** Host whose disk holds the file; `local` is this computer. */
   host: string;
-  size_bytes: number;
+  /** null for a model known only from a host's worker (its file is on that host). */
+  size_bytes: number | null;
   /** Whether a worker has it loaded right now. */
   loaded: boolean;
 }

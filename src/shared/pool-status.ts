@@ -1,3 +1,5 @@
+import type { ErrorBody, ErrorCode } from './errors';
+
 /**
  * What `rbees-pool status --json` and its other commands report: the contract between the agent
  * (their only writer) and the daemon, which reads them over SSH. Sizes are bytes, temperatures °C, power W, shares percent; a value
@@ -100,4 +102,43 @@ export interface HostStatus {
   probes: ProbeReport[];
   models: ModelEntry[];
   workers: WorkerEntry[];
+}
+
+/** One progress event (the `progress` JSON line carries the same fields). */
+export interface DownloadProgress {
+  bytes: number;
+  total: number;
+  bytes_per_sec: number;
+  /** Seconds left at the current rate; null until there is a rate. */
+  eta_s: number | null;
+}
+
+/**
+ * What `rbees-pool models download --json` prints, one JSON object a line, and what a detached
+ * download's log holds: `start`, then `progress`*, then exactly one of `done` | `error`.
+ */
+export type DownloadEvent =
+  | { event: 'start'; id: string; ref: string; file: string; total: number; resumed_from: number }
+  | ({ event: 'progress' } & DownloadProgress)
+  | { event: 'done'; id: string; path: string; sha256: string }
+  | { event: 'error'; code: ErrorCode; message: string };
+
+export type DownloadStateName = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A detached download's state file, as `models download --list` prints it. */
+export interface DownloadState {
+  id: string;
+  ref: string;
+  /** Known once the reference is resolved. */
+  file: string | null;
+  state: DownloadStateName;
+  bytes: number;
+  total: number | null;
+  /** The detached process (its own process group); null until it has started. */
+  pid: number | null;
+  path?: string;
+  sha256?: string;
+  error?: Pick<ErrorBody, 'code' | 'message'>;
+  started_at: string;
+  updated_at: string;
 }

@@ -28,6 +28,8 @@ export interface HfStandInOptions {
   requiredToken?: string;
   /** Throttle every file transfer to this rate (to watch progress or abort midway). */
   bytesPerSec?: number;
+  /** Address to listen on (default 127.0.0.1); a test host's `gateway` makes it reachable there. */
+  listenHost?: string;
 }
 
 export interface RecordedRequest {
@@ -137,11 +139,12 @@ export async function startHfStandIn(options: HfStandInOptions): Promise<HfStand
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listenHost = options.listenHost ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${listenHost}:${port}`,
     requests,
     cutNext(bytes) {
       pendingCut = bytes;

@@ -32,6 +32,8 @@ export interface TestHost {
   sshdPid: number;
   /** Its network namespace, or null when not root (sshd on 127.0.0.1). */
   netns: string | null;
+  /** This machine as the host reaches it: serve something here (an HF stand-in) for the host. */
+  gateway: string;
   /** Cuts (false) or restores (true) the host's network link. Root only. */
   setLink(up: boolean): Promise<void>;
   /** Restarts sshd on the same address, optionally with a new host key. */
@@ -122,6 +124,7 @@ async function startHost(ctx: HostContext): Promise<TestHost> {
       home,
       sshdPid: sshd.pid,
       netns: link?.netns ?? null,
+      gateway: link?.gateway ?? '127.0.0.1',
       setLink: async (up) => {
         if (!link) {
           throw new Error(

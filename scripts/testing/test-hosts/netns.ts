@@ -6,6 +6,8 @@ export interface HostLink {
   netns: string;
   /** The host's address, inside the namespace. */
   address: string;
+  /** This machine's end of the link, as the host reaches it. */
+  gateway: string;
   setUp(up: boolean): Promise<void>;
   delete(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function createHostLink(index: number): Promise<HostLink> {
   const link: HostLink = {
     netns,
     address,
+    gateway: outerAddr,
     // The link is cut inside the namespace: the outer route stays (marked linkdown) and packets
     // are dropped at the veth, like a pulled cable, instead of following the default route out.
     setUp: async (up) => {

@@ -17,6 +17,8 @@ export interface DaemonConfig {
   /** Threads per worker; undefined lets the worker pick. */
   workerThreads: number | undefined;
   workerSlots: number;
+  /** `HF_ENDPOINT`: a Hugging Face mirror, passed on to the hosts' agents for downloads. */
+  hfEndpoint: string | undefined;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -39,6 +41,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
       ? intFromEnv(env, 'RBEES_WORKER_THREADS', 1, 1, 1024)
       : undefined,
     workerSlots: intFromEnv(env, 'RBEES_WORKER_SLOTS', 1, 1, 64),
+    hfEndpoint: env.HF_ENDPOINT || undefined,
   };
 }
 

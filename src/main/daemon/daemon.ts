@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import type { DaemonConfig } from './config';
+import { ClusterWorkers } from './cluster-workers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
@@ -47,9 +48,10 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     logger,
     onChange: () => jobs?.pump(),
   });
-  jobs = new Jobs({ models, supervisor, logger, metrics });
   const pool = new HostRegistry({ home: config.home, bundleDir: options.bundleDir });
   await pool.load();
+  const cluster = new ClusterWorkers({ hosts: pool, logger, onChange: () => jobs?.pump() });
+  jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   let hosts = new Set<string>();
   const app = createServer({
     ...{
@@ -57,6 +59,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       allowedHosts: () => hosts,
       jobs,
       hosts: pool,
+      cluster,
+      downloadEnv: config.hfEndpoint ? { HF_ENDPOINT: config.hfEndpoint } : {},
       models,
       supervisor,
       metrics,
@@ -71,6 +75,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   hosts = allowedHosts(config.host, port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, 'rbees-orcd listening');
+  pool.connectAll();
+  void cluster.refresh('local');
 
   return {
     url,

@@ -23,25 +23,13 @@ let daemon: DaemonProcess;
 let dir: string;
 let agentDir: string;
 
-async function call(
+function call(
   method: string,
   path: string,
   body?: unknown,
-  token: string | null = daemon.token,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${daemon.url}${path}`, {
-    method,
-    headers: {
-      ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
+  token?: string | null,
+): ReturnType<DaemonProcess['call']> {
+  return daemon.call(method, path, body, token);
 }
 
 /** The daemon's established TCP connections to the host's sshd (Linux `ss`, by the daemon's pid). */

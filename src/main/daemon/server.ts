@@ -3,12 +3,15 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
+import type { ClusterWorkers } from './cluster-workers';
 import type { HostRegistry } from './hosts/host-registry';
 import type { Jobs } from './jobs';
 import type { LocalModels } from './local-models';
 import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
 import { apiRoutes } from './routes/api';
+import { hostModelRoutes } from './routes/host-models';
+import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { taskRoutes } from './routes/tasks';
@@ -20,6 +23,9 @@ export interface ServerDeps {
   allowedHosts: () => Set<string>;
   jobs: Jobs;
   hosts: HostRegistry;
+  cluster: ClusterWorkers;
+  /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
+  downloadEnv: Readonly<Record<string, string>>;
   models: LocalModels;
   supervisor: WorkerSupervisor;
   metrics: DaemonMetrics;
@@ -69,9 +75,11 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
   }
   taskRoutes(app, deps.jobs);
-  openAiRoutes(app, deps.jobs, deps.models);
+  openAiRoutes(app, deps.jobs);
   apiRoutes(app, deps);
   hostRoutes(app, deps.hosts);
+  hostModelRoutes(app, deps.hosts, deps.downloadEnv);
+  hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
   return app;
 }
 

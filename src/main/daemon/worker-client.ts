@@ -2,29 +2,36 @@ import { request, type IncomingMessage } from 'node:http';
 import { isErrorCode, RbeesError, type ErrorResponse } from '../../shared/errors';
 import type { ExecuteRequest, InferenceEvent } from '../../shared/inference';
 import { decodeInferenceEvents } from '../../shared/sse';
+import type { WorkerTarget } from './cluster-workers';
 
 /**
  * Runs one job on a worker: `POST /execute` and its SSE events as they arrive. Aborting the signal
- * closes the connection, which the worker takes as a cancel and frees the slot.
+ * closes the connection, which the worker takes as a cancel and frees the slot. A pool host's
+ * worker is reached the same way, its connection being a channel of the host's SSH session.
  *
  * node:http rather than fetch: this is the daemon's per-token path, and undici's web streams cost
  * several times more CPU per chunk than a plain socket stream (measured with `npm run bench`).
  */
 export async function* executeOnWorker(
-  baseUrl: string,
+  target: WorkerTarget,
   body: ExecuteRequest,
   signal: AbortSignal,
 ): AsyncGenerator<InferenceEvent> {
-  const response = await post(`${baseUrl}/execute`, JSON.stringify(body), signal);
+  const response = await post(target, JSON.stringify(body), signal);
   if (response.statusCode !== 200) throw await workerError(response);
   yield* decodeInferenceEvents(response);
 }
 
-function post(url: string, payload: string, signal: AbortSignal): Promise<IncomingMessage> {
+function post(
+  target: WorkerTarget,
+  payload: string,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
+    const req = request(`${target.baseUrl}/execute`, {
       method: 'POST',
       signal,
+      ...(target.agent ? { agent: target.agent } : {}),
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),

@@ -8,6 +8,7 @@ export type {
   SshTimings,
 } from './session';
 export type { ExecOptions, ExitStatus, OutputLine, RemoteProcess } from './exec';
+export { LineQueue, LineSplitter } from './line-queue';
 export { poolCommand, quoteDir, shellJoin, shellQuote } from './shell-quote';
 export { resolveHost, parseTarget } from './ssh-config';
 export type { ResolvedHost } from './ssh-config';

@@ -47,6 +47,9 @@ describe('shell quoting', () => {
     expect(poolCommand('/opt/my agent', ['pull', "a'b"])).toBe(
       "cd '/opt/my agent' && exec rbees-pool pull 'a'\\''b'",
     );
+    expect(poolCommand('a', ['x'], './rbees-pool', { HF_ENDPOINT: 'http://h:1/a b' })).toBe(
+      "cd a && exec env 'HF_ENDPOINT=http://h:1/a b' ./rbees-pool x",
+    );
     const home = execFileSync('/bin/sh', ['-c', `cd ${quoteDir('~')} && pwd`], {
       encoding: 'utf8',
       env: { ...process.env, HOME: '/tmp' },

@@ -26,12 +26,16 @@ export function quoteDir(dir: string): string {
 
 /**
  * `cd <agent dir> && exec rbees-pool <args…>`. `exec` makes rbees-pool the session's process, so
- * the TERM that an aborted exec sends reaches it rather than an intermediate shell.
+ * the TERM that an aborted exec sends reaches it rather than an intermediate shell. `env` goes
+ * through `env(1)`: sshd passes almost no variables from the client (AcceptEnv).
  */
 export function poolCommand(
   agentDir: string,
   args: readonly string[],
   program = 'rbees-pool',
+  env: Readonly<Record<string, string>> = {},
 ): string {
-  return `cd ${quoteDir(agentDir)} && exec ${shellJoin([program, ...args])}`;
+  const vars = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const prefix = vars.length > 0 ? ['env', ...vars] : [];
+  return `cd ${quoteDir(agentDir)} && exec ${shellJoin([...prefix, program, ...args])}`;
 }

@@ -38,7 +38,7 @@ export function ModelPicker() {
         {!known ? <option value={model}>{model}</option> : null}
         {models.map((m) => (
           <option key={`${m.host}/${m.id}`} value={m.id}>
-            {m.id} · {formatBytes(m.size_bytes)}
+            {m.id} · {m.host === 'local' ? formatBytes(m.size_bytes) : `on ${m.host}`}
             {m.loaded ? ' · loaded' : ''}
           </option>
         ))}

@@ -19,7 +19,7 @@ export function HostsView() {
 
   const local = models.filter((m) => m.host === 'local');
   const loadedCount = local.filter((m) => m.loaded).length;
-  const diskBytes = local.reduce((sum, m) => sum + m.size_bytes, 0);
+  const diskBytes = local.reduce((sum, m) => sum + (m.size_bytes ?? 0), 0);
 
   return (
     <div className="page" data-testid="hosts-view">

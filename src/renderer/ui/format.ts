@@ -1,6 +1,6 @@
-/** 1536 → "1.5 KB"; decimal units, as disks and model cards state sizes. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+/** 1536 → "1.5 KB"; decimal units, as disks and model cards state sizes. Unknown → "—". */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes) || bytes < 0) return '—';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

@@ -7,7 +7,8 @@ import { DEFAULT_AGENT_DIR } from '../../cli/connection-args';
 import { hostOptions } from '../../cli/host-target';
 import { SshSession } from '../../ssh';
 import type { SshHostOptions } from '../../ssh';
-import { localStatus, remoteStatus } from './agent-status';
+import { agentAnswer, localAgent, remoteAgent } from './agent-runner';
+import type { AgentRunner } from './agent-runner';
 import { HostStore } from './host-store';
 import type { HostRecord } from './host-store';
 
@@ -42,6 +43,7 @@ export class HostRegistry {
   /** Serialises writes so that two requests never save from the same stale list. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly stateListeners = new Set<(host: HostInfo) => void>();
 
   constructor(private readonly options: HostRegistryOptions) {
     this.store = new HostStore(options.home);
@@ -104,6 +106,20 @@ export class HostRegistry {
     });
   }
 
+  /** Calls `listener` whenever a remote host's connection state changes. */
+  onState(listener: (host: HostInfo) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Opens every host's session in the background (at start-up): hosts show their real state at
+   * once, and their workers can be routed to. A failure is the host's state, not an exception.
+   */
+  connectAll(): void {
+    for (const record of this.records) this.connect(record.name).catch(() => undefined);
+  }
+
   /** Connects now; an unknown host key rejects with SSH_HOSTKEY_UNKNOWN and its fingerprint. */
   async connect(name: string): Promise<HostInfo> {
     if (name === LOCAL_HOST) return this.list()[0] as HostInfo;
@@ -123,9 +139,22 @@ export class HostRegistry {
   }
 
   async status(name: string): Promise<HostStatusResponse> {
-    if (name === LOCAL_HOST) return localStatus(join(this.options.bundleDir, 'rbees-pool.js'));
+    const status = await agentAnswer(await this.agent(name), ['status'], 'status');
+    return status as unknown as HostStatusResponse; // the agent is the contract's one writer
+  }
+
+  /** The host's agent: this computer's bundled one, or the one in the host's agent dir. */
+  async agent(name: string): Promise<AgentRunner> {
+    if (name === LOCAL_HOST) {
+      return localAgent(join(this.options.bundleDir, 'rbees-pool.js'), this.options.home);
+    }
     const record = this.get(name);
-    return remoteStatus(name, await this.session(record), record.agent_dir);
+    return remoteAgent(name, await this.session(record), record.agent_dir);
+  }
+
+  /** A remote host's SSH session (for SFTP and tunnels); `local` has none. */
+  async sessionOf(name: string): Promise<SshSession> {
+    return this.session(this.get(name));
   }
 
   /** Ends every session; the registry takes no more work. */
@@ -172,6 +201,10 @@ export class HostRegistry {
       throw new RbeesError('NOT_FOUND', `No host named "${record.name}" (it was just removed).`);
     }
     this.sessions.set(record.name, session);
+    session.onState(() => {
+      if (this.find(record.name) !== record) return;
+      for (const listener of this.stateListeners) listener(this.info(record));
+    });
     return session;
   }
 

@@ -6,6 +6,7 @@ import {
   type ModelsResponse,
   type WorkersResponse,
 } from '../../../shared/api';
+import type { ClusterWorkers } from '../cluster-workers';
 import type { LocalModels } from '../local-models';
 import type { DaemonMetrics } from '../metrics';
 import type { WorkerSupervisor } from '../worker-supervisor';
@@ -16,21 +17,25 @@ export function apiRoutes(
   deps: {
     models: LocalModels;
     supervisor: WorkerSupervisor;
+    cluster: ClusterWorkers;
     metrics: DaemonMetrics;
     modelsDir: string;
     version: string;
   },
 ): void {
+  // This computer's model files, and what the hosts' workers serve (loaded by definition).
   app.get(API.models, async (): Promise<ModelsResponse> => {
-    const models = await deps.models.list();
-    return {
-      models: models.map((model) => ({
-        id: model.id,
-        host: 'local',
-        size_bytes: model.sizeBytes,
-        loaded: deps.supervisor.get(model.id)?.state === 'ready',
-      })),
-    };
+    const local = (await deps.models.list()).map((model) => ({
+      id: model.id,
+      host: 'local',
+      size_bytes: model.sizeBytes,
+      loaded: deps.supervisor.get(model.id)?.state === 'ready',
+    }));
+    const served = deps.cluster
+      .models()
+      .filter((m) => !local.some((l) => l.id === m.id && m.host === 'local'))
+      .map((m) => ({ id: m.id, host: m.host, size_bytes: null, loaded: true }));
+    return { models: [...local, ...served] };
   });
 
   app.get(API.workers, async (): Promise<WorkersResponse> => ({ workers: deps.supervisor.list() }));

@@ -15,17 +15,17 @@ import {
 } from '../../../shared/openai';
 import { parseBody } from '../../../shared/validation';
 import type { Jobs } from '../jobs';
-import type { LocalModels } from '../local-models';
 import { sendSse } from '../sse-reply';
 
 type Kind = 'chat' | 'text';
 
 /** OpenAI-compatible API: the same jobs as `/v2/tasks`, in OpenAI's shapes. */
-export function openAiRoutes(app: FastifyInstance, jobs: Jobs, models: LocalModels): void {
+export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
+  // Every model a request may name, once, whichever hosts have it.
   app.get(API.openaiModels, async () => ({
     object: 'list',
-    data: (await models.list()).map((model) => ({
-      id: model.id,
+    data: [...new Set((await jobs.modelIds()).map((m) => m.id))].map((id) => ({
+      id,
       object: 'model',
       created: 0,
       owned_by: 'rbees',
@@ -66,11 +66,7 @@ async function answer(
   options: { stream?: boolean | null; stream_options?: { include_usage?: boolean } | null },
 ): Promise<void> {
   const job = await jobs.submit(task);
-  const shape = new Shaper(
-    kind,
-    `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${job.id}`,
-    job.model.id,
-  );
+  const shape = new Shaper(kind, `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${job.id}`, job.modelId);
   if (options.stream) {
     const includeUsage = options.stream_options?.include_usage === true;
     return sendSse(request, reply, async function* (signal) {

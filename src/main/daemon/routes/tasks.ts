@@ -46,7 +46,7 @@ export function taskRoutes(app: FastifyInstance, jobs: Jobs): void {
     return {
       job_id: job.id,
       status: job.status,
-      model: job.model.id,
+      model: job.modelId,
       created_at: new Date(job.createdAt).toISOString(),
       queue_position: job.status === 'queued' ? jobs.queuePosition(job) : null,
     };

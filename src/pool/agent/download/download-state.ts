@@ -2,28 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ErrorBody } from '../../../shared/errors';
 import { RbeesError } from '../../../shared/errors';
+import type { DownloadState, DownloadStateName } from '../../../shared/pool-status';
 
-export type DownloadStateName = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** `<downloads dir>/<id>.json`: what `listDownloads` shows and `attachDownload` falls back on. */
-export interface DownloadState {
-  id: string;
-  ref: string;
-  /** Known once the reference is resolved. */
-  file: string | null;
-  state: DownloadStateName;
-  bytes: number;
-  total: number | null;
-  /** The detached process (its own process group); null until it has started. */
-  pid: number | null;
-  path?: string;
-  sha256?: string;
-  error?: Pick<ErrorBody, 'code' | 'message'>;
-  started_at: string;
-  updated_at: string;
-}
+/** `<downloads dir>/<id>.json` holds a DownloadState: what `listDownloads` shows and `attachDownload` falls back on. */
+export type { DownloadState, DownloadStateName };
 
 /** `$RBEES_HOME/models`, `~/.rbees/models` by default: where the daemon looks for models. */
 export function defaultModelsDir(env: Record<string, string | undefined> = process.env): string {

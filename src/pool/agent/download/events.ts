@@ -1,16 +1,7 @@
-import type { ErrorCode } from '../../../shared/errors';
 import { isErrorCode } from '../../../shared/errors';
-import type { DownloadProgress } from './progress';
+import type { DownloadEvent } from '../../../shared/pool-status';
 
-/**
- * What `rbees-pool models download --json` prints, one JSON object a line, and what a detached
- * download's log holds: `start`, then `progress`*, then exactly one of `done` | `error`.
- */
-export type DownloadEvent =
-  | { event: 'start'; id: string; ref: string; file: string; total: number; resumed_from: number }
-  | ({ event: 'progress' } & DownloadProgress)
-  | { event: 'done'; id: string; path: string; sha256: string }
-  | { event: 'error'; code: ErrorCode; message: string };
+export type { DownloadEvent };
 
 export function isTerminal(
   e: DownloadEvent,

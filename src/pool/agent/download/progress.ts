@@ -1,11 +1,6 @@
-/** One progress event (the `progress` JSON line carries the same fields). */
-export interface DownloadProgress {
-  bytes: number;
-  total: number;
-  bytes_per_sec: number;
-  /** Seconds left at the current rate; null until there is a rate. */
-  eta_s: number | null;
-}
+import type { DownloadProgress } from '../../../shared/pool-status';
+
+export type { DownloadProgress };
 
 export const PROGRESS_INTERVAL_MS = 100;
 // Rate over the last few seconds: responsive to a changing link, steady enough to read.

@@ -1,0 +1,258 @@
+/**
+ * The daemon driving a real pool host end to end, only through its HTTP API: a Hugging Face
+ * download on the host (cut once, resumed), a worker spawned there and answering the official
+ * `openai` client through the SSH tunnel, its logs as SSE, uploads (refused, cut, whole), and the
+ * host's link cut and restored. The host runs the built agent through a launcher.
+ */
+import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTestModels } from '../../../scripts/test-models';
+import type { TestModels } from '../../../scripts/test-models';
+import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
+import type { DaemonProcess } from '../../../scripts/testing/daemon-process';
+import { eventually } from '../../../scripts/testing/eventually';
+import { startHfStandIn } from '../../../scripts/testing/hf-stand-in';
+import type { HfStandIn } from '../../../scripts/testing/hf-stand-in';
+import { startTestHosts } from '../../../scripts/testing/test-hosts';
+import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
+import { run } from '../../../scripts/testing/test-hosts/proc';
+import { API } from '../../shared/api';
+import type { HostInfo, HostModelsResponse, HostsResponse } from '../../shared/hosts';
+import { decodeSse } from '../../shared/sse';
+import type { SseMessage } from '../../shared/sse';
+import { installLauncher } from '../cli/test-cli';
+
+const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
+const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model
+const MODEL = 'tinyllama-1.1b-chat-v1.0.Q8_0';
+const HOST = 'gpu1';
+
+let hosts: TestHosts;
+let host: TestHost;
+let hf: HfStandIn;
+let daemon: DaemonProcess;
+let models: TestModels;
+let dir: string;
+
+const hostModelsDir = (): string => join(host.home, '.rbees', 'models');
+
+/** An SSE endpoint's events until it ends (or `until` says stop). */
+async function sse(path: string, until?: (m: SseMessage) => boolean): Promise<SseMessage[]> {
+  const response = await fetch(`${daemon.url}${path}`, {
+    headers: { authorization: `Bearer ${daemon.token}` },
+  });
+  expect(response.status).toBe(200);
+  const messages: SseMessage[] = [];
+  for await (const message of decodeSse(response.body as AsyncIterable<Uint8Array>)) {
+    messages.push(message);
+    if (until?.(message)) break;
+  }
+  return messages;
+}
+
+async function hostState(): Promise<HostInfo | undefined> {
+  const list = (await daemon.call('GET', API.hosts)).json as unknown as HostsResponse;
+  return list.hosts.find((h) => h.name === HOST);
+}
+
+/** PUT a model's bytes; `cutAfter` sends that many bytes of it and drops the connection. */
+function upload(
+  file: string,
+  path: string,
+  cutAfter?: number,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    void stat(path).then(({ size }) => {
+      const req = request(`${daemon.url}${API.hostModel(HOST, file)}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${daemon.token}`,
+          'content-type': 'application/octet-stream',
+          'content-length': size,
+        },
+      });
+      req.once('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      if (cutAfter === undefined) {
+        req.once('error', reject);
+        createReadStream(path).pipe(req);
+        return;
+      }
+      req.once('error', () => resolve({ status: 0, body: 'cut' }));
+      const stream = createReadStream(path, { end: cutAfter - 1 });
+      stream.on('data', (chunk) => req.write(chunk));
+      stream.once('end', () => setTimeout(() => req.destroy(), 200));
+    }, reject);
+  });
+}
+
+beforeAll(async () => {
+  models = await ensureTestModels();
+  hosts = await startTestHosts({ count: 1 });
+  [host] = hosts.hosts as [TestHost];
+  // The host has no internet: the stand-in listens where the host can reach this machine.
+  hf = await startHfStandIn({
+    repos: { [REPO]: { files: { [FILE]: models.script } } },
+    listenHost: host.gateway,
+  });
+  dir = await mkdtemp(join(tmpdir(), 'rbees-cluster-'));
+  await run('chmod', ['755', dir]);
+  const agentDir = join(dir, 'agent');
+  await installLauncher(agentDir);
+  daemon = await startDaemonProcess({
+    env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '', HF_ENDPOINT: hf.url },
+  });
+  const added = await daemon.call('POST', API.hosts, {
+    name: HOST,
+    spec: `${host.user}@${host.address}:${host.port}`,
+    identity_file: host.clientKeyPath,
+    agent_dir: agentDir,
+  });
+  expect(added.status).toBe(201);
+  const trusted = await daemon.call('POST', API.hostTrust(HOST), {
+    fingerprint: host.hostKeyFingerprint,
+  });
+  expect(trusted.json).toMatchObject({ state: 'online' });
+}, 180_000);
+
+afterAll(async () => {
+  await daemon?.stop();
+  await hf?.stop();
+  await hosts?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('a pool host through the daemon API', () => {
+  it('downloads a model on the host, resuming after the transfer is cut', async () => {
+    hf.cutNext(512 * 1024);
+    const started = await daemon.call('POST', API.hostDownloads(HOST), {
+      ref: `hf:${REPO}::file=${FILE}`,
+    });
+    expect(started.status).toBe(202);
+    const id = String(started.json.id);
+    const events = await sse(API.hostDownloadEvents(HOST, id));
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('start');
+    expect(names.at(-1)).toBe('done');
+    const done = JSON.parse(events.at(-1)?.data ?? '{}') as { sha256: string };
+    expect(done.sha256).toBe(hf.sha256(REPO, FILE));
+    // The cut transfer was picked up where it stopped, not fetched again from byte 0.
+    const ranged = hf.requests.filter((r) => typeof r.headers.range === 'string');
+    expect(ranged.length).toBeGreaterThan(0);
+
+    const listed = (await daemon.call('GET', API.hostModels(HOST)))
+      .json as unknown as HostModelsResponse;
+    expect(listed.models.map((m) => m.id)).toContain(MODEL);
+    expect(listed.models.find((m) => m.id === MODEL)).toMatchObject({ architecture: 'llama' });
+    const downloads = await daemon.call('GET', API.hostDownloads(HOST));
+    expect(downloads.json.downloads).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, state: 'done' })]),
+    );
+    expect((await daemon.call('POST', API.hostDownloads(HOST), { ref: '-rf' })).status).toBe(400);
+  }, 120_000);
+
+  it('spawns a worker there and routes /v1 to it through the tunnel', async () => {
+    const spawned = await daemon.call('POST', API.hostWorkers(HOST), {
+      model: MODEL,
+      backend: 'cpu',
+    });
+    expect(spawned.status).toBe(201);
+    const workerId = String(spawned.json.id);
+    expect(spawned.json).toMatchObject({ model: MODEL, backend: 'cpu' });
+
+    const openai = new OpenAI({ baseURL: `${daemon.url}/v1`, apiKey: daemon.token });
+    const listed = await openai.models.list();
+    expect(listed.data.map((m) => m.id)).toContain(MODEL);
+    const reply = await openai.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 64,
+    });
+    expect(reply.choices[0]?.message.content).toBe(models.scriptText);
+
+    // The native API says which host and worker served it.
+    const task = await daemon.call('POST', API.tasks, {
+      model: MODEL,
+      prompt: 'hi',
+      max_tokens: 64,
+    });
+    const events = await sse(API.taskEvents(String(task.json.job_id)));
+    const startedEvent = events.find((e) => e.event === 'started');
+    expect(JSON.parse(startedEvent?.data ?? '{}')).toMatchObject({
+      host: HOST,
+      worker_id: workerId,
+    });
+    const text = events
+      .filter((e) => e.event === 'token')
+      .map((e) => (JSON.parse(e.data) as { t: string }).t)
+      .join('');
+    expect(text).toBe(models.scriptText);
+
+    const logs = await sse(`${API.hostWorkerLogs(HOST, workerId)}?lines=50`);
+    expect(logs.some((e) => e.event === 'log')).toBe(true);
+    expect(logs.at(-1)?.event).toBe('logs_end');
+
+    expect((await daemon.call('DELETE', API.hostWorker(HOST, workerId))).status).toBe(204);
+    const after = await eventually(
+      async () => (await openai.models.list()).data.map((m) => m.id),
+      (ids) => !ids.includes(MODEL),
+    );
+    expect(after).not.toContain(MODEL);
+  }, 120_000);
+
+  it('uploads a model: a non-GGUF body or a cut one leaves nothing, a whole one is verified', async () => {
+    const notGguf = join(dir, 'notes.gguf');
+    await run('sh', ['-c', `head -c 100000 /dev/urandom > ${notGguf}`]);
+    const refused = await upload('notes.gguf', notGguf);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('not a GGUF model');
+
+    const size = (await stat(models.tiny)).size;
+    const cut = await upload('dropped.gguf', models.tiny, Math.floor(size / 2));
+    expect(cut.status).toBe(0);
+    const leftovers = await eventually(
+      async () => (await readdir(hostModelsDir())).filter((f) => f.startsWith('dropped')),
+      (files) => files.length === 0,
+    );
+    expect(leftovers).toEqual([]);
+
+    const whole = await upload('dropped.gguf', models.tiny);
+    expect(whole.status).toBe(201);
+    expect(JSON.parse(whole.body)).toMatchObject({ id: 'dropped', size_bytes: size });
+    const listed = (await daemon.call('GET', API.hostModels(HOST)))
+      .json as unknown as HostModelsResponse;
+    expect(listed.models.map((m) => m.id)).toContain('dropped');
+    expect((await readdir(hostModelsDir())).filter((f) => f.endsWith('.partial'))).toEqual([]);
+
+    const again = await upload('dropped.gguf', models.tiny);
+    expect(again.status).toBe(400);
+    expect(again.body).toContain('already installed');
+    expect((await daemon.call('DELETE', API.hostModel(HOST, 'dropped'))).status).toBe(204);
+  }, 120_000);
+
+  it('marks the host offline when its link is cut, and back online by itself', async () => {
+    await host.setLink(false);
+    try {
+      const offline = await eventually(
+        hostState,
+        (h) => h?.state === 'offline' || h?.state === 'reconnecting',
+        60_000,
+      );
+      expect(offline?.state).toMatch(/offline|reconnecting/);
+      expect(offline?.reason).toBeTruthy();
+    } finally {
+      await host.setLink(true);
+    }
+    const back = await eventually(hostState, (h) => h?.state === 'online', 60_000);
+    expect(back?.state).toBe('online');
+  }, 150_000);
+});

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { API } from '../../../shared/api';
+import type { HostWorkersResponse, SpawnWorkerResponse } from '../../../shared/hosts';
+import { SpawnWorkerSchema } from '../../../shared/host-schemas';
+import type { WorkerEntry } from '../../../shared/pool-status';
+import { parseBody } from '../../../shared/validation';
+import { agentAnswer, agentLines } from '../hosts/agent-runner';
+import type { HostRegistry } from '../hosts/host-registry';
+import { relayAgentLines } from './agent-sse';
+
+type Host = { Params: { name: string } };
+type HostItem = { Params: { name: string; id: string } };
+type Logs = HostItem & { Querystring: { follow?: string; lines?: string } };
+
+/** A host's detached workers (`rbees-pool worker …`): list, spawn, stop, logs as SSE. */
+export function hostWorkerRoutes(
+  app: FastifyInstance,
+  hosts: HostRegistry,
+  /** Awaited after a spawn or stop, so that routing sees the change before the answer. */
+  changed: (host: string) => Promise<void>,
+): void {
+  app.get<Host>(`${API.hosts}/:name/workers`, async (request): Promise<HostWorkersResponse> => {
+    const runner = await hosts.agent(request.params.name);
+    const answer = await agentAnswer(runner, ['worker', 'list'], 'workers');
+    return { workers: answer.workers as WorkerEntry[] };
+  });
+
+  app.post<Host>(`${API.hosts}/:name/workers`, async (request, reply) => {
+    const spec = parseBody(SpawnWorkerSchema, request.body);
+    const { name } = request.params;
+    const runner = await hosts.agent(name);
+    const args = ['worker', 'spawn', spec.backend, '--model', spec.model];
+    if (spec.gpu !== undefined) args.push('--gpu', String(spec.gpu));
+    if (spec.slots !== undefined) args.push('--slots', String(spec.slots));
+    if (spec.ctx !== undefined) args.push('--ctx', String(spec.ctx));
+    const spawned = await agentAnswer(runner, args, 'spawned');
+    await changed(name);
+    const { event: _event, ...worker } = spawned as unknown as SpawnWorkerResponse & {
+      event: 'spawned';
+    };
+    return reply.code(201).send(worker);
+  });
+
+  app.delete<HostItem>(`${API.hosts}/:name/workers/:id`, async (request, reply) => {
+    const { name, id } = request.params;
+    await agentAnswer(await hosts.agent(name), ['worker', 'stop', id], 'stopped');
+    await changed(name);
+    return reply.code(204).send();
+  });
+
+  app.get<Logs>(`${API.hosts}/:name/workers/:id/logs`, async (request, reply) => {
+    const { name, id } = request.params;
+    const runner = await hosts.agent(name);
+    const args = ['worker', 'logs', id];
+    if (request.query.follow === '1' || request.query.follow === 'true') args.push('--follow');
+    if (request.query.lines !== undefined) args.push('--lines', request.query.lines);
+    await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
+  });
+}
