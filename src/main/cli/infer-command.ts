@@ -1,4 +1,6 @@
 import { LIMITS } from '../../shared/limits';
+import { CONNECTION_HELP, splitConnectionArgs } from './connection-args';
+import type { ConnectionArgs } from './connection-args';
 import { parseCommand, positionals, UsageError } from './router';
 import type { Command, RunContext } from './router';
 
@@ -10,6 +12,8 @@ export interface InferArgs {
   temperature?: number;
   url: string;
   json: boolean;
+  /** `--host`: straight to a worker on that pool host, over SSH, instead of the daemon. */
+  connection?: ConnectionArgs;
 }
 
 export const DEFAULT_MAX_TOKENS = 256;
@@ -24,10 +28,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `usage: llorch infer --model M --prompt P [options]
+const USAGE = `usage: llorch infer --model M --prompt P [--host HOST] [options]
 
 Runs one generation on the rbees daemon and prints its tokens as they arrive, then
-"N tokens, X tok/s, TTFT Y ms" on stderr. Ctrl-C cancels the job.
+"N tokens, X tok/s, TTFT Y ms" on stderr. Ctrl-C cancels the job. With --host, it goes
+straight to a worker on that pool host (started with \`llorch pool worker spawn\`) through
+an SSH tunnel, without the daemon.
   --model ID           model id (required)
   --prompt TEXT        the prompt (required)
   --max-tokens N       at most this many tokens (default ${DEFAULT_MAX_TOKENS}, max ${LIMITS.maxTokens})
@@ -35,7 +41,9 @@ Runs one generation on the rbees daemon and prints its tokens as they arrive, th
   --url URL            the daemon (default $RBEES_URL, else http://127.0.0.1:$RBEES_PORT,
                        port 8080 when unset); the token is $RBEES_TOKEN, else $RBEES_HOME/token
   --json               every event as one JSON line on stdout ({"type":"token",…})
-  -h, --help           this help`;
+  -h, --help           this help
+
+with --host, ${CONNECTION_HELP.replace(/\n {2}--json[^\n]*\n {2}-h, --help[^\n]*$/, '')}`;
 
 /** The daemon's URL, by the same environment names the daemon reads. */
 export function daemonUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -46,6 +54,14 @@ export function daemonUrl(flag: string | undefined, env: NodeJS.ProcessEnv): str
 }
 
 export function parseInferArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): InferArgs {
+  const direct = argv.some((arg) => arg === '--host' || arg.startsWith('--host='));
+  let connection: ConnectionArgs | undefined;
+  if (direct) {
+    const split = splitConnectionArgs(argv, USAGE, env);
+    connection = split.connection;
+    // --json is both a connection flag and ours: keep it for the output.
+    argv = connection.json ? [...split.rest, '--json'] : split.rest;
+  }
   const { values, positionals: rest } = parseCommand(argv, OPTIONS, USAGE);
   positionals(rest, [], USAGE);
   if (!values.model) throw new UsageError('missing --model', USAGE);
@@ -75,6 +91,7 @@ export function parseInferArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     url,
     json: values.json ?? false,
     ...(temperature !== undefined ? { temperature } : {}),
+    ...(connection ? { connection } : {}),
   };
 }
 

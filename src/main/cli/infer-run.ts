@@ -6,6 +6,7 @@ import { Client } from '../../shared/sdk/client';
 import { rbeesHome } from './host-target';
 import type { InferArgs } from './infer-command';
 import { reportError, write } from './output';
+import { hostKeyHint } from './pool-run';
 import { EXIT } from './router';
 
 /** $RBEES_TOKEN, else the daemon's token file; undefined when neither exists. */
@@ -41,15 +42,15 @@ export async function runInfer(args: InferArgs, signal: AbortSignal): Promise<nu
   const tty = process.stdout.isTTY === true;
   let endedLine = true;
   try {
-    const stream = client.enqueueStream(
-      {
-        model: args.model,
-        prompt: args.prompt,
-        max_tokens: args.maxTokens,
-        ...(args.temperature !== undefined ? { temperature: args.temperature } : {}),
-      },
-      { signal },
-    );
+    const request = {
+      model: args.model,
+      prompt: args.prompt,
+      max_tokens: args.maxTokens,
+      ...(args.temperature !== undefined ? { temperature: args.temperature } : {}),
+    };
+    const stream = args.connection
+      ? (await import('./infer-direct')).inferOnHost(args.connection, request, signal)
+      : client.enqueueStream(request, { signal });
     for await (const event of stream) {
       if (args.json) await write(process.stdout, `${JSON.stringify(event)}\n`);
       if (event.type === 'token') {
@@ -72,8 +73,9 @@ export async function runInfer(args: InferArgs, signal: AbortSignal): Promise<nu
     if (!endedLine && !args.json) process.stdout.write('\n');
     // The SDK cancelled the job on the daemon before this rethrow (enqueueStream's finally).
     if (signal.aborted) return EXIT.interrupted;
-    const hint =
-      err instanceof RbeesError && err.code === 'UNAUTHORIZED'
+    const hint = args.connection
+      ? hostKeyHint(err)
+      : err instanceof RbeesError && err.code === 'UNAUTHORIZED'
         ? 'llorch: set RBEES_TOKEN, or RBEES_HOME to the daemon\'s home (its "token" file)'
         : undefined;
     return reportError(err, args.json, hint);

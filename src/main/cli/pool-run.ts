@@ -28,7 +28,8 @@ function shellHint(connection: ConnectionArgs, code: number, firstErr: string | 
   return '';
 }
 
-function hostKeyHint(err: unknown): string | undefined {
+/** The next step after an unknown host key: the flag that trusts it. */
+export function hostKeyHint(err: unknown): string | undefined {
   if (!(err instanceof RbeesError) || err.code !== 'SSH_HOSTKEY_UNKNOWN') return undefined;
   const fp = err.details?.fingerprint;
   if (typeof fp !== 'string' || err.details?.confirmed_fingerprint !== undefined) return undefined;

@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTestModels } from '../../../scripts/test-models';
+import { ensureTestModels, SCRIPT_TEXT } from '../../../scripts/test-models';
 import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
@@ -206,6 +206,22 @@ describe('llorch pool over SSH', () => {
       event: 'workers',
       workers: [{ id: 'w1', pid, model: 'script', status: 'ready' }],
     });
+
+    // Straight to that worker through this command's own SSH tunnel, no daemon anywhere.
+    const infer = await runCli(
+      ['infer', '--model', 'script', '--prompt', 'hi', '--max-tokens', '64', ...reach(gpuHost)],
+      env,
+    );
+    expect(infer.stderr).toMatch(/^\d+ tokens, [\d.]+ tok\/s, TTFT \d+ ms\n$/);
+    expect(infer.code).toBe(0);
+    expect(infer.stdout).toBe(SCRIPT_TEXT);
+    const none = await runCli(
+      ['infer', '--model', 'other', '--prompt', 'hi', ...reach(gpuHost)],
+      env,
+    );
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no worker there serves "other" (serving: script)');
+    expect(none.stderr).toContain('llorch pool worker spawn cpu --model other');
 
     const logs = await runCli(['pool', 'worker', 'logs', 'w1', ...reach(gpuHost)], env);
     expect(logs.code).toBe(0);

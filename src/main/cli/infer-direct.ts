@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { RbeesError } from '../../shared/errors';
+import { DEFAULT_TEMPERATURE } from '../../shared/inference';
+import type { InferenceEvent, TaskRequest } from '../../shared/inference';
+import { resolveModelId } from '../../shared/models';
+import type { WorkerEntry } from '../../shared/pool-status';
+import { agentAnswer, remoteAgent } from '../daemon/hosts/agent-runner';
+import { executeOnWorker } from '../daemon/worker-client';
+import { SshSession, tunnelAgent } from '../ssh';
+import type { ConnectionArgs } from './connection-args';
+import { hostOptions } from './host-target';
+
+/**
+ * `llorch infer --host H`: straight to a worker that H's agent runs, through an SSH tunnel of
+ * this command's own session; no daemon involved. The worker is found with `worker list`.
+ */
+export async function* inferOnHost(
+  connection: ConnectionArgs,
+  request: Omit<TaskRequest, 'priority' | 'session_id'>,
+  signal: AbortSignal,
+): AsyncGenerator<InferenceEvent> {
+  const session = new SshSession(await hostOptions(connection));
+  try {
+    await (connection.trustHostKey !== undefined
+      ? session.trust(connection.trustHostKey)
+      : session.connect());
+    const runner = remoteAgent(connection.host, session, connection.agentDir);
+    const listed = await agentAnswer(runner, ['worker', 'list'], 'workers', { signal });
+    const ready = (listed.workers as WorkerEntry[]).filter(
+      (w) => w.status === 'ready' && w.port !== null,
+    );
+    const { model, ...sampling } = request;
+    const served = [...new Set(ready.map((w) => w.model))];
+    let id: string;
+    try {
+      id = resolveModelId(model, served);
+    } catch {
+      throw new RbeesError(
+        'MODEL_NOT_FOUND',
+        `${connection.host}: no worker there serves "${model}" (serving: ${served.join(', ') || 'none'}). ` +
+          `Start one: llorch pool worker spawn cpu --model ${model} --host ${connection.host}`,
+        { host: connection.host, requested: model, available: served },
+      );
+    }
+    // The least busy of the model's workers, as the agent saw them a moment ago.
+    const worker = ready
+      .filter((w) => w.model === id)
+      .sort((a, b) => (a.slots_busy ?? 0) - (b.slots_busy ?? 0))[0] as WorkerEntry;
+    yield* executeOnWorker(
+      { baseUrl: `http://127.0.0.1:${worker.port}`, agent: tunnelAgent(session) },
+      {
+        ...sampling,
+        temperature: sampling.temperature ?? DEFAULT_TEMPERATURE,
+        job_id: randomUUID(),
+      },
+      signal,
+    );
+  } finally {
+    await session.close();
+  }
+}
