@@ -8,6 +8,8 @@ export const API = {
   models: '/api/models',
   workers: '/api/workers',
   info: '/api/info',
+  /** This API as an OpenAPI 3.1 document (also kept as docs/openapi.json). */
+  openapi: '/api/openapi.json',
   hosts: '/api/hosts',
   host: (name: string) => `/api/hosts/${encodeURIComponent(name)}`,
   hostConnect: (name: string) => `/api/hosts/${encodeURIComponent(name)}/connect`,

@@ -14,6 +14,7 @@ import { hostModelRoutes } from './routes/host-models';
 import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
+import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
 import { installSecurity } from './security';
 import type { WorkerSupervisor } from './worker-supervisor';
@@ -80,6 +81,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   hostRoutes(app, deps.hosts);
   hostModelRoutes(app, deps.hosts, deps.downloadEnv);
   hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
+  openApiRoutes(app, deps.version);
   return app;
 }
 
