@@ -158,6 +158,39 @@ describe('a pool host through the daemon API', () => {
       expect.arrayContaining([expect.objectContaining({ id, state: 'done' })]),
     );
     expect((await daemon.call('POST', API.hostDownloads(HOST), { ref: '-rf' })).status).toBe(400);
+
+    const verified = await daemon.call('POST', API.hostModelVerify(HOST, MODEL));
+    expect(verified.status).toBe(200);
+    expect(verified.json).toMatchObject({ event: 'verified', id: MODEL });
+    expect((await daemon.call('POST', API.hostModelVerify(HOST, 'nope'))).status).toBe(404);
+  }, 120_000);
+
+  it('cancels a download: its events end with CANCELLED and no model appears', async () => {
+    await run('rm', ['-f', join(hostModelsDir(), FILE)]);
+    hf.setThrottle(256 * 1024);
+    try {
+      const started = await daemon.call('POST', API.hostDownloads(HOST), {
+        ref: `hf:${REPO}::file=${FILE}`,
+      });
+      const id = String(started.json.id);
+      const progress = await sse(API.hostDownloadEvents(HOST, id), (m) => m.event === 'progress');
+      expect(progress.at(-1)?.event).toBe('progress');
+      expect((await daemon.call('DELETE', API.hostDownload(HOST, id))).status).toBe(204);
+      const events = await sse(API.hostDownloadEvents(HOST, id));
+      expect(events.at(-1)?.event).toBe('error');
+      expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({ code: 'CANCELLED' });
+      const listed = (await daemon.call('GET', API.hostModels(HOST)))
+        .json as unknown as HostModelsResponse;
+      expect(listed.models.map((m) => m.id)).not.toContain(MODEL);
+    } finally {
+      hf.setThrottle(undefined);
+    }
+    // Fetched again for the tests below (the partial is resumed, so this is quick).
+    const again = await daemon.call('POST', API.hostDownloads(HOST), {
+      ref: `hf:${REPO}::file=${FILE}`,
+    });
+    const done = await sse(API.hostDownloadEvents(HOST, String(again.json.id)));
+    expect(done.at(-1)?.event).toBe('done');
   }, 120_000);
 
   it('spawns a worker there and routes /v1 to it through the tunnel', async () => {
