@@ -7,7 +7,12 @@ import { UsageError } from './router';
 
 /** How to reach a pool host and where its agent lives. */
 export interface ConnectionArgs {
+  /** What to connect to: an ~/.ssh/config alias or user@host[:port]. */
   host: string;
+  /** The name the user gave (a host registered in the daemon), when `host` was looked up from it. */
+  name?: string;
+  /** `--agent-dir` was given: it wins over a registered host's agent dir. */
+  agentDirFlag?: boolean;
   identity?: string;
   agentDir: string;
   trustHostKey?: string;
@@ -29,7 +34,8 @@ type StringKey = (typeof STRING_FLAGS)[keyof typeof STRING_FLAGS];
 export const DEFAULT_AGENT_DIR = '~/.rbees/agent';
 
 export const CONNECTION_HELP = `connection:
-  --host HOST              an alias from ~/.ssh/config, or user@host[:port] (required)
+  --host HOST              a host added to the daemon (by its name), an alias from
+                           ~/.ssh/config, or user@host[:port] (required)
   -i, --identity FILE      log in with this private key only (default: ssh-agent and the
                            keys ~/.ssh/config names for the host)
   --agent-dir DIR          where rbees-pool is installed on the host (default $RBEES_AGENT_DIR,
@@ -99,6 +105,7 @@ export function splitConnectionArgs(
       host: found.host,
       agentDir,
       json,
+      ...(found.agentDir !== undefined ? { agentDirFlag: true } : {}),
       ...(found.identity !== undefined ? { identity: found.identity } : {}),
       ...(found.trustHostKey !== undefined ? { trustHostKey: found.trustHostKey } : {}),
       ...(found.knownHosts !== undefined ? { knownHosts: found.knownHosts } : {}),

@@ -3,11 +3,34 @@ import { join, resolve } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import { resolveHost } from '../ssh';
 import type { ResolvedHost, SshHostOptions } from '../ssh';
+import { HostStore } from '../daemon/hosts/host-store';
 import type { ConnectionArgs } from './connection-args';
 
 /** `$RBEES_HOME`, else ~/.rbees (the daemon's rule, without creating anything). */
 export function rbeesHome(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.RBEES_HOME || join(homedir(), '.rbees'));
+}
+
+/**
+ * `--host NAME` naming a host added to the daemon (`$RBEES_HOME/hosts.json`) becomes that host's
+ * spec, key and agent dir; flags given on the command line still win. Anything else is left as is.
+ */
+export async function registeredConnection(
+  args: ConnectionArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConnectionArgs> {
+  const records = await new HostStore(rbeesHome(env)).load().catch(() => []);
+  const record = records.find((r) => r.name === args.host);
+  if (!record) return args;
+  return {
+    ...args,
+    name: record.name,
+    host: record.spec,
+    agentDir: args.agentDirFlag ? args.agentDir : record.agent_dir,
+    ...(args.identity === undefined && record.identity_file !== undefined
+      ? { identity: record.identity_file.replace(/^~(?=\/|$)/, homedir()) }
+      : {}),
+  };
 }
 
 /**
@@ -36,7 +59,7 @@ export async function hostOptions(
     );
   }
   return {
-    name: args.host,
+    name: args.name ?? args.host,
     hostname: resolved.hostname,
     port: resolved.port,
     user: resolved.user,

@@ -8,7 +8,7 @@ import { agentAnswer, remoteAgent } from '../daemon/hosts/agent-runner';
 import { executeOnWorker } from '../daemon/worker-client';
 import { SshSession, tunnelAgent } from '../ssh';
 import type { ConnectionArgs } from './connection-args';
-import { hostOptions } from './host-target';
+import { hostOptions, registeredConnection } from './host-target';
 
 /**
  * `llorch infer --host H`: straight to a worker that H's agent runs, through an SSH tunnel of
@@ -19,6 +19,7 @@ export async function* inferOnHost(
   request: Omit<TaskRequest, 'priority' | 'session_id'>,
   signal: AbortSignal,
 ): AsyncGenerator<InferenceEvent> {
+  connection = await registeredConnection(connection);
   const session = new SshSession(await hostOptions(connection));
   try {
     await (connection.trustHostKey !== undefined

@@ -6,7 +6,7 @@ import { RbeesError } from '../../shared/errors';
 import { poolCommand, SshSession } from '../ssh';
 import type { ConnectionArgs } from './connection-args';
 import { exitCodeOf } from './exit-status';
-import { hostOptions } from './host-target';
+import { hostOptions, registeredConnection } from './host-target';
 import { reportError, write } from './output';
 import { EXIT } from './router';
 
@@ -18,9 +18,10 @@ export const AGENT_PROGRAM = './rbees-pool';
 
 /** What to tell the user when the remote shell, not the agent, failed. */
 function shellHint(connection: ConnectionArgs, code: number, firstErr: string | null): string {
-  const where = `${connection.host}:${connection.agentDir}`;
+  const host = connection.name ?? connection.host;
+  const where = `${host}:${connection.agentDir}`;
   if (code === 127) {
-    return `llorch: ${connection.host}: no rbees-pool in ${connection.agentDir} — install the agent there, or point --agent-dir (or RBEES_AGENT_DIR) at it`;
+    return `llorch: ${host}: no rbees-pool in ${connection.agentDir} — install the agent there, or point --agent-dir (or RBEES_AGENT_DIR) at it`;
   }
   if (firstErr !== null && /\bcd\b/.test(firstErr)) {
     return `llorch: ${where} does not exist or is not readable — install the agent there, or point --agent-dir at it`;
@@ -53,6 +54,7 @@ export async function runPoolCommand(
 ): Promise<number> {
   let session: SshSession | null = null;
   try {
+    connection = await registeredConnection(connection);
     session = new SshSession(await hostOptions(connection));
     const connected =
       connection.trustHostKey !== undefined

@@ -26,7 +26,7 @@ import { API } from '../../shared/api';
 import type { HostInfo, HostModelsResponse, HostsResponse } from '../../shared/hosts';
 import { decodeSse } from '../../shared/sse';
 import type { SseMessage } from '../../shared/sse';
-import { installLauncher } from '../cli/test-cli';
+import { installLauncher, jsonLines, runCli } from '../cli/test-cli';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model
@@ -271,6 +271,16 @@ describe('a pool host through the daemon API', () => {
     expect(again.body).toContain('already installed');
     expect((await daemon.call('DELETE', API.hostModel(HOST, 'dropped'))).status).toBe(204);
   }, 120_000);
+
+  it('lets llorch reach the host by the name it was added to the daemon with', async () => {
+    const status = await runCli(['pool', 'status', '--host', HOST, '--json'], {
+      RBEES_HOME: daemon.home,
+      SSH_AUTH_SOCK: '',
+    });
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+    expect(jsonLines(status.stdout).at(-1)).toMatchObject({ event: 'status', gpus: [] });
+  }, 60_000);
 
   it('marks the host offline when its link is cut, and back online by itself', async () => {
     await host.setLink(false);

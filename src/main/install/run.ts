@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import type { ConnectionArgs } from '../cli/connection-args';
-import { hostOptions } from '../cli/host-target';
+import { hostOptions, registeredConnection } from '../cli/host-target';
 import { reportError } from '../cli/output';
 import { EXIT } from '../cli/router';
 import { SshSession } from '../ssh';
@@ -74,6 +74,7 @@ export async function runInstall(
   };
   let session: SshSession | null = null;
   try {
+    connection = await registeredConnection(connection);
     session = new SshSession(await hostOptions(connection));
     if (connection.trustHostKey !== undefined) await session.trust(connection.trustHostKey);
     else await session.connect();
