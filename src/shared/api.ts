@@ -8,6 +8,8 @@ export const API = {
   models: '/api/models',
   workers: '/api/workers',
   info: '/api/info',
+  /** Live cluster events (SSE), see events.ts. */
+  events: '/api/events',
   /** This API as an OpenAPI 3.1 document (also kept as docs/openapi.json). */
   openapi: '/api/openapi.json',
   hosts: '/api/hosts',

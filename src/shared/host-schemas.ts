@@ -45,6 +45,8 @@ export const SpawnWorkerSchema = z.object({
   backend: z.enum(['auto', 'cpu', 'cuda', 'metal', 'vulkan']).default('auto'),
   gpu: z.number().int().min(0).max(63).optional(),
   slots: z.number().int().min(1).max(64).optional(),
+  /** CPU threads for the worker (default: the worker's choice, all math cores). */
+  threads: z.number().int().min(1).max(1024).optional(),
   ctx: z
     .number()
     .int()
@@ -55,5 +57,5 @@ export const SpawnWorkerSchema = z.object({
 
 export type SpawnWorkerRequest = z.infer<typeof SpawnWorkerSchema>;
 
-/** A model file name for an upload: it becomes a file on the host, and its id. */
-export const MODEL_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,250}\.gguf$/;
+// Defined in the zod-free models module so the renderer can check a dropped file's name too.
+export { MODEL_FILE_NAME } from './models';

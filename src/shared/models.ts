@@ -14,6 +14,9 @@ export interface ModelInfo {
 
 const GGUF_SUFFIX = /\.gguf$/i;
 
+/** A model file name for an upload: it becomes a file on the host, and its id. */
+export const MODEL_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,250}\.gguf$/;
+
 /** The id of a model file: its base name without `.gguf` (`Qwen3-0.6B-Q8_0.gguf` → `Qwen3-0.6B-Q8_0`). */
 export function modelIdFromFileName(fileName: string): string | undefined {
   const base = fileName.split(/[\\/]/).pop() ?? '';

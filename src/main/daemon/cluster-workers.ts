@@ -34,11 +34,20 @@ export class ClusterWorkers {
   private readonly refreshing = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly deps: { hosts: HostRegistry; logger: Logger; onChange: () => void },
+    private readonly deps: {
+      hosts: HostRegistry;
+      logger: Logger;
+      /** Slots or workers changed: queued jobs may now be dispatched. */
+      onChange: () => void;
+      /** A host's workers as its agent just listed them (for the live events). */
+      onWorkers?: (host: string, workers: WorkerEntry[]) => void;
+    },
   ) {
-    deps.hosts.onState((host) => {
-      if (host.state === 'online') this.refresh(host.name).catch(() => undefined);
-      else if (host.state === 'offline' || host.state === 'idle') this.forget(host.name);
+    deps.hosts.onChange((change) => {
+      if (change.type === 'removed') return this.forget(change.name);
+      const { name, state } = change.info;
+      if (state === 'online') this.refresh(name).catch(() => undefined);
+      else if (state === 'offline' || state === 'idle') this.forget(name);
     });
   }
 
@@ -95,6 +104,7 @@ export class ClusterWorkers {
         ['worker', 'list'],
         'workers',
       );
+      this.deps.onWorkers?.(host, answer.workers as WorkerEntry[]);
       const target = await this.targetFor(host);
       const before = new Map((this.byHost.get(host) ?? []).map((w) => [w.id, w]));
       const workers = (answer.workers as WorkerEntry[])

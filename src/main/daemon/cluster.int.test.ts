@@ -23,6 +23,7 @@ import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
 import { API } from '../../shared/api';
+import type { ClusterSnapshot, HostSample } from '../../shared/events';
 import type { HostInfo, HostModelsResponse, HostsResponse } from '../../shared/hosts';
 import { decodeSse } from '../../shared/sse';
 import type { SseMessage } from '../../shared/sse';
@@ -31,6 +32,7 @@ import { installLauncher, jsonLines, runCli } from '../cli/test-cli';
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model
 const MODEL = 'tinyllama-1.1b-chat-v1.0.Q8_0';
+const TINY_FILE = 'tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf';
 const HOST = 'gpu1';
 
 let hosts: TestHosts;
@@ -97,11 +99,11 @@ function upload(
 
 beforeAll(async () => {
   models = await ensureTestModels();
-  hosts = await startTestHosts({ count: 1 });
+  hosts = await startTestHosts({ count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } });
   [host] = hosts.hosts as [TestHost];
   // The host has no internet: the stand-in listens where the host can reach this machine.
   hf = await startHfStandIn({
-    repos: { [REPO]: { files: { [FILE]: models.script } } },
+    repos: { [REPO]: { files: { [FILE]: models.script, [TINY_FILE]: models.tiny } } },
     listenHost: host.gateway,
   });
   dir = await mkdtemp(join(tmpdir(), 'rbees-cluster-'));
@@ -193,6 +195,84 @@ describe('a pool host through the daemon API', () => {
     expect(done.at(-1)?.event).toBe('done');
   }, 120_000);
 
+  it('streams the cluster live: a snapshot, GPU samples, download progress; resumable', async () => {
+    const stop = new AbortController();
+    const seen: SseMessage[] = [];
+    const follow = async (lastEventId?: string): Promise<void> => {
+      const response = await fetch(`${daemon.url}${API.events}`, {
+        headers: {
+          authorization: `Bearer ${daemon.token}`,
+          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+        },
+        signal: stop.signal,
+      });
+      for await (const m of decodeSse(response.body as AsyncIterable<Uint8Array>)) seen.push(m);
+    };
+    const reading = follow().catch(() => undefined);
+    const named = (event: string) => seen.filter((m) => m.event === event);
+    try {
+      await eventually(
+        async () => named('snapshot'),
+        (s) => s.length > 0,
+      );
+      const snapshot = JSON.parse(named('snapshot')[0]?.data ?? '{}') as ClusterSnapshot;
+      expect(snapshot.hosts.map((h) => [h.info.name, h.info.state])).toEqual([
+        ['local', 'local'],
+        [HOST, 'online'],
+      ]);
+      // A watcher makes the daemon sample the hosts: the H200 from the fake nvidia-smi.
+      const sampled = await eventually(
+        async () =>
+          named('host_status').map(
+            (m) => JSON.parse(m.data) as { host: string; sample: HostSample },
+          ),
+        (list) => list.some((e) => e.host === HOST),
+      );
+      const gpu = sampled.find((e) => e.host === HOST)?.sample.gpus[0];
+      expect(gpu).toMatchObject({ index: 0, temperature_c: expect.any(Number) as number });
+
+      hf.setThrottle(1024 * 1024);
+      const started = await daemon.call('POST', API.hostDownloads(HOST), {
+        ref: `hf:${REPO}::file=${TINY_FILE}`,
+      });
+      const id = String(started.json.id);
+      const events = await eventually(
+        async () =>
+          named('download')
+            .map((m) => JSON.parse(m.data) as { id: string; event: { event: string } })
+            .filter((d) => d.id === id)
+            .map((d) => d.event.event),
+        (list) => list.includes('done'),
+        60_000,
+      );
+      expect(events[0]).toBe('start');
+      expect(events).toContain('progress');
+      expect(events.at(-1)).toBe('done');
+      await eventually(
+        async () => named('models_changed'),
+        (m) => m.length > 0,
+      );
+
+      // Resuming after an event replays what followed it, with no new snapshot.
+      const resumeFrom = named('download')[0]?.id;
+      const before = seen.length;
+      void follow(resumeFrom).catch(() => undefined);
+      const replay = await eventually(
+        async () => seen.slice(before),
+        (list) => list.some((m) => m.event === 'download'),
+      );
+      expect(replay[0]?.event).toBe('download');
+      expect(replay.some((m) => m.event === 'snapshot')).toBe(false);
+    } finally {
+      hf.setThrottle(undefined);
+      stop.abort();
+      await reading;
+    }
+    expect(
+      (await daemon.call('DELETE', API.hostModel(HOST, TINY_FILE.replace('.gguf', '')))).status,
+    ).toBe(204);
+  }, 120_000);
+
   it('spawns a worker there and routes /v1 to it through the tunnel', async () => {
     const spawned = await daemon.call('POST', API.hostWorkers(HOST), {
       model: MODEL,
@@ -279,7 +359,10 @@ describe('a pool host through the daemon API', () => {
     });
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
-    expect(jsonLines(status.stdout).at(-1)).toMatchObject({ event: 'status', gpus: [] });
+    expect(jsonLines(status.stdout).at(-1)).toMatchObject({
+      event: 'status',
+      gpus: [{ name: 'NVIDIA H200' }],
+    });
   }, 60_000);
 
   it('marks the host offline when its link is cut, and back online by itself', async () => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import type { DaemonConfig } from './config';
+import { ClusterEvents } from './cluster-events';
+import { ClusterMonitor } from './cluster-monitor';
 import { ClusterWorkers } from './cluster-workers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
@@ -50,7 +52,14 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   });
   const pool = new HostRegistry({ home: config.home, bundleDir: options.bundleDir });
   await pool.load();
-  const cluster = new ClusterWorkers({ hosts: pool, logger, onChange: () => jobs?.pump() });
+  const events = new ClusterEvents();
+  const monitor = new ClusterMonitor({ hosts: pool, events, logger });
+  const cluster = new ClusterWorkers({
+    hosts: pool,
+    logger,
+    onChange: () => jobs?.pump(),
+    onWorkers: (host, workers) => monitor.workersChanged(host, workers),
+  });
   jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   let hosts = new Set<string>();
   const app = createServer({
@@ -60,6 +69,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       jobs,
       hosts: pool,
       cluster,
+      events,
+      monitor,
       downloadEnv: config.hfEndpoint ? { HF_ENDPOINT: config.hfEndpoint } : {},
       models,
       supervisor,
@@ -75,6 +86,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   hosts = allowedHosts(config.host, port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, 'rbees-orcd listening');
+  monitor.start();
   pool.connectAll();
   void cluster.refresh('local');
 
@@ -89,6 +101,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       await new Promise((resolve) => setImmediate(resolve));
       await app.close();
       await supervisor.close();
+      monitor.close();
       await pool.close();
       logger.info('rbees-orcd stopped');
       logger.flush();

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version } from '../../../package.json';
+import { ClusterEvents } from './cluster-events';
+import { ClusterMonitor } from './cluster-monitor';
 import { ClusterWorkers } from './cluster-workers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
@@ -44,8 +46,11 @@ beforeAll(async () => {
   const hosts = new HostRegistry({ home: dir, bundleDir: dir });
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
   const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
+  const events = new ClusterEvents();
+  const monitor = new ClusterMonitor({ hosts, events, logger });
   app = createServer({
     ...{ token: TOKEN, allowedHosts: () => new Set(['localhost:80']), jobs, hosts, cluster },
+    ...{ events, monitor },
     ...{ downloadEnv: {}, models, supervisor, metrics, logger },
     ...{ modelsDir: join(dir, 'models'), uiDir, version },
   });

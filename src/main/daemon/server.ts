@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
+import type { ClusterEvents } from './cluster-events';
+import type { ClusterMonitor } from './cluster-monitor';
 import type { ClusterWorkers } from './cluster-workers';
 import type { HostRegistry } from './hosts/host-registry';
 import type { Jobs } from './jobs';
@@ -10,6 +12,7 @@ import type { LocalModels } from './local-models';
 import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
 import { apiRoutes } from './routes/api';
+import { eventRoutes } from './routes/events';
 import { hostModelRoutes } from './routes/host-models';
 import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
@@ -25,6 +28,8 @@ export interface ServerDeps {
   jobs: Jobs;
   hosts: HostRegistry;
   cluster: ClusterWorkers;
+  events: ClusterEvents;
+  monitor: ClusterMonitor;
   /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
   downloadEnv: Readonly<Record<string, string>>;
   models: LocalModels;
@@ -79,7 +84,8 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   openAiRoutes(app, deps.jobs);
   apiRoutes(app, deps);
   hostRoutes(app, deps.hosts);
-  hostModelRoutes(app, deps.hosts, deps.downloadEnv);
+  hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv);
+  eventRoutes(app, deps.events, deps.monitor);
   hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
   openApiRoutes(app, deps.version);
   return app;

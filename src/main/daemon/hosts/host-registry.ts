@@ -14,6 +14,9 @@ import type { HostRecord } from './host-store';
 
 export const LOCAL_HOST = 'local';
 
+/** A host added (or its connection state changed), or removed. */
+export type HostChange = { type: 'host'; info: HostInfo } | { type: 'removed'; name: string };
+
 export interface HostRegistryOptions {
   /** `$RBEES_HOME`: hosts.json and the known_hosts that trusted keys are saved to. */
   home: string;
@@ -43,7 +46,7 @@ export class HostRegistry {
   /** Serialises writes so that two requests never save from the same stale list. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly stateListeners = new Set<(host: HostInfo) => void>();
+  private readonly listeners = new Set<(change: HostChange) => void>();
 
   constructor(private readonly options: HostRegistryOptions) {
     this.store = new HostStore(options.home);
@@ -93,6 +96,7 @@ export class HostRegistry {
       };
       await this.store.save([...this.records, record]);
       this.records = [...this.records, record];
+      this.tell({ type: 'host', info: this.info(record) });
       return this.info(record);
     });
   }
@@ -103,13 +107,14 @@ export class HostRegistry {
       await this.store.save(this.records.filter((r) => r.name !== name));
       this.records = this.records.filter((r) => r.name !== name);
       await this.dropSession(name);
+      this.tell({ type: 'removed', name });
     });
   }
 
-  /** Calls `listener` whenever a remote host's connection state changes. */
-  onState(listener: (host: HostInfo) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+  /** Calls `listener` when a host is added or removed, or its connection state changes. */
+  onChange(listener: (change: HostChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -202,8 +207,7 @@ export class HostRegistry {
     }
     this.sessions.set(record.name, session);
     session.onState(() => {
-      if (this.find(record.name) !== record) return;
-      for (const listener of this.stateListeners) listener(this.info(record));
+      if (this.find(record.name) === record) this.tell({ type: 'host', info: this.info(record) });
     });
     return session;
   }
@@ -232,6 +236,10 @@ export class HostRegistry {
     const session = this.sessions.get(name);
     this.sessions.delete(name);
     await session?.close();
+  }
+
+  private tell(change: HostChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

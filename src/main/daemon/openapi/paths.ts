@@ -1,4 +1,5 @@
 import { API } from '../../../shared/api';
+import type { ClusterEventType } from '../../../shared/events';
 import type { EventType } from '../../../shared/inference';
 import { keysOf } from './json-schema';
 import { json, op, sse, template, type Paths } from './operations';
@@ -20,6 +21,17 @@ function openAiStream(object: string): Record<string, unknown> {
   return sse([object, '[DONE]'], 'Data-only events (no `event:` field), as OpenAI sends them.');
 }
 
+const CLUSTER_EVENTS = keysOf<ClusterEventType>({
+  snapshot: true,
+  host: true,
+  host_removed: true,
+  host_status: true,
+  host_status_error: true,
+  workers: true,
+  models_changed: true,
+  downloads: true,
+  download: true,
+});
 /** The native task API (`/v2`) and the OpenAI-compatible one (`/v1`). */
 export function inferencePaths(): Paths {
   return {
@@ -119,6 +131,19 @@ export function daemonPaths(): Paths {
         tag: 'daemon',
         summary: "Read a supervised worker's recent log lines",
         ok: { status: 200, description: 'The last lines kept.', content: json('WorkerLogLines') },
+      }),
+    },
+    [API.events]: {
+      get: op({
+        tag: 'daemon',
+        summary: 'Follow the cluster live: hosts, GPU samples, workers, downloads',
+        ok: {
+          status: 200,
+          description:
+            'Server-sent events with ids; send Last-Event-ID to resume. A new subscriber first ' +
+            'gets `snapshot` (every host as HostView).',
+          content: sse(CLUSTER_EVENTS, 'Payloads: ClusterEvent in src/shared/events.ts.'),
+        },
       }),
     },
     [API.info]: {

@@ -11,6 +11,7 @@ import { StartDownloadSchema } from '../../../shared/host-schemas';
 import type { DownloadState, ModelDetails } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
 import { agentAnswer, agentCall, agentLines } from '../hosts/agent-runner';
+import type { ClusterMonitor } from '../cluster-monitor';
 import type { HostRegistry } from '../hosts/host-registry';
 import { uploadModel } from '../hosts/model-upload';
 import { relayAgentLines } from './agent-sse';
@@ -24,6 +25,7 @@ const OCTET_STREAM = 'application/octet-stream';
 export function hostModelRoutes(
   app: FastifyInstance,
   hosts: HostRegistry,
+  monitor: Pick<ClusterMonitor, 'follow' | 'modelsChanged'>,
   /** Variables the agent needs for downloads (HF_ENDPOINT, set on the daemon). */
   downloadEnv: Readonly<Record<string, string>>,
 ): void {
@@ -42,6 +44,7 @@ export function hostModelRoutes(
   app.delete<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
     const runner = await hosts.agent(request.params.name);
     await agentAnswer(runner, ['models', 'rm', request.params.id], 'removed');
+    monitor.modelsChanged(request.params.name);
     return reply.code(204).send();
   });
 
@@ -81,6 +84,7 @@ export function hostModelRoutes(
     } finally {
       socket.off('close', onClose);
     }
+    monitor.modelsChanged(request.params.name);
     return reply.code(201).send(uploaded);
   });
 
@@ -97,6 +101,7 @@ export function hostModelRoutes(
       env: downloadEnv,
     });
     const body: StartDownloadResponse = { id: String(started.id) };
+    monitor.follow(request.params.name, body.id);
     return reply.code(202).send(body);
   });
 

@@ -32,6 +32,7 @@ export function hostWorkerRoutes(
     const args = ['worker', 'spawn', spec.backend, '--model', spec.model];
     if (spec.gpu !== undefined) args.push('--gpu', String(spec.gpu));
     if (spec.slots !== undefined) args.push('--slots', String(spec.slots));
+    if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
     if (spec.ctx !== undefined) args.push('--ctx', String(spec.ctx));
     const spawned = await agentAnswer(runner, args, 'spawned');
     await changed(name);
