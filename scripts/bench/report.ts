@@ -9,7 +9,7 @@ export interface Measured {
 }
 
 /** Decode rate between the first and the last token: prompt processing is in TTFT instead. */
-function decodeRate(timeline: Timeline): number {
+export function decodeRate(timeline: Timeline): number {
   const first = timeline.tokens[0] ?? 0;
   const last = timeline.tokens.at(-1) ?? 0;
   return ((timeline.tokens.length - 1) / (last - first)) * 1000;
