@@ -7,14 +7,22 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getConnection } from './api/connection';
 import { App } from './app/app';
+import { GpusHarness } from './gpus/gpus-harness';
 
 // Read the token first: it takes `#token=…` out of the address bar before anything renders.
 getConnection();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+// Test harnesses for the Playwright visual checks (e2e/*-harness.spec.ts): one feature's
+// components on fixed data, picked by the address's hash (read after the token left it).
+const HARNESSES: Record<string, () => React.JSX.Element> = {
+  '#gpus-harness': GpusHarness,
+};
+const Root = HARNESSES[location.hash] ?? App;
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <Root />
   </StrictMode>,
 );

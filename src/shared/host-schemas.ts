@@ -55,7 +55,7 @@ export const SpawnWorkerSchema = z.object({
     .optional(),
 });
 
-export type SpawnWorkerRequest = z.infer<typeof SpawnWorkerSchema>;
+export type SpawnWorkerRequest = z.input<typeof SpawnWorkerSchema>;
 
 // Defined in the zod-free models module so the renderer can check a dropped file's name too.
 export { MODEL_FILE_NAME } from './models';

@@ -1,5 +1,6 @@
 // The client module itself, not the sdk index: the index re-exports the zod schemas too.
-import { Client } from '../../shared/sdk';
+import { Client } from '../../shared/sdk/client';
+import { PoolApi } from '../../shared/sdk/pool';
 import { resolveToken, TOKEN_STORAGE_KEY, hashWithoutToken, type TokenSource } from './token';
 
 /** Where the UI reaches the daemon and with which token; resolved once per page load. */
@@ -47,6 +48,11 @@ export function getConnection(): Connection {
 export function getClient(): Client {
   client ??= new Client(getConnection().apiBase, { token: getConnection().token });
   return client;
+}
+
+/** The pool hosts' API over the same client. */
+export function getPool(): PoolApi {
+  return new PoolApi(getClient());
 }
 
 /** Uses a token typed in by hand (the "token missing" screen); the next call gets a new client. */

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { startConnectionSync } from '../api/connection-sync';
 import { useConnectionStore } from '../api/use-connection-store';
 import { ChatView } from '../chat/chat-view';
+import { startClusterStream } from '../cluster/cluster-stream';
 import { GpusView } from '../gpus/gpus-view';
 import { HostsView } from '../hosts/hosts-view';
 import { ModelsView } from '../models/models-view';
@@ -28,6 +29,7 @@ export function App() {
   const status = useConnectionStore((s) => s.status);
   const view = useAppStore((s) => s.view);
   useEffect(() => startConnectionSync(), []);
+  useEffect(() => startClusterStream(), []);
   useShortcuts();
 
   if (status === 'unauthorized') return <UnauthorizedScreen />;

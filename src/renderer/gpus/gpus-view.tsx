@@ -1,33 +1,36 @@
-import { useAppStore } from '../app/use-app-store';
+import { useEffect, useState } from 'react';
+import { useClusterStore } from '../cluster/use-cluster-store';
 import { EmptyState } from '../ui/empty-state';
 import { GpuIcon } from '../ui/icons';
 import { ViewHeader } from '../ui/view-header';
+import { HostGpus } from './host-gpus';
 
-/** GPU monitoring needs the pool agent's probe; until then, say so and point at what works. */
+/** How often the charts' right edge moves: smooth enough, cheap enough. */
+const TICK_MS = 1000;
+
+/** Every GPU on every host, live from the daemon's event stream. */
 export function GpusView() {
-  const setView = useAppStore((s) => s.setView);
+  const hosts = useClusterStore((s) => s.hosts);
+  const live = useClusterStore((s) => s.live);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
   return (
     <div className="page" data-testid="gpus-view">
       <ViewHeader title="GPUs" subtitle="Memory, load and temperature of every GPU in the pool." />
-      <EmptyState
-        testId="gpus-empty"
-        icon={<GpuIcon size={28} />}
-        title="GPU monitoring arrives with the pool agent"
-        actions={
-          <button type="button" className="button primary" onClick={() => setView('chat')}>
-            Talk to a model
-          </button>
-        }
-      >
-        <p>
-          Once each host runs <code>rbees-pool</code>, this page shows every GPU with its free
-          memory, utilisation and temperature, and which models it holds.
-        </p>
-        <p>
-          Models already run on this computer today: talk to one in Chat, and see what is loaded
-          under Workers.
-        </p>
-      </EmptyState>
+      {hosts.length === 0 ? (
+        <EmptyState
+          testId="gpus-empty"
+          icon={<GpuIcon size={28} />}
+          title={live === 'connecting' ? 'Connecting to the daemon…' : 'No hosts yet'}
+        >
+          <p>Add a host under Hosts: its GPUs appear here as soon as it answers.</p>
+        </EmptyState>
+      ) : (
+        hosts.map((host) => <HostGpus key={host.info.name} host={host} now={now} />)
+      )}
     </div>
   );
 }

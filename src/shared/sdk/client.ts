@@ -2,7 +2,7 @@ import { API, type DaemonInfo, type ModelsResponse, type WorkersResponse } from 
 import { isErrorCode, RbeesError, type ErrorResponse } from '../errors';
 import type { InferenceEvent, TaskAccepted, TaskRequest } from '../inference';
 import type { ModelInfo } from '../models';
-import { decodeInferenceEvents, iterateBody } from '../sse';
+import { decodeInferenceEvents, decodeSse, iterateBody, type SseMessage } from '../sse';
 
 export interface ClientOptions {
   /** The daemon's API token (`$RBEES_HOME/token`). */
@@ -99,7 +99,8 @@ export class Client {
     return this.json<DaemonInfo>(API.info);
   }
 
-  private async json<T>(
+  /** One JSON call to any API path (see `API`); an empty answer (204) resolves to undefined. */
+  async json<T>(
     path: string,
     init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
   ): Promise<T> {
@@ -112,7 +113,17 @@ export class Client {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
     });
-    return (await response.json()) as T;
+    const text = await response.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** A server-sent event stream of any API path, decoded as it arrives. */
+  async *sse(path: string, options: EventsOptions = {}): AsyncGenerator<SseMessage> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+    const response = await this.request(path, { headers, signal: options.signal });
+    if (!response.body) throw new RbeesError('INTERNAL', 'The event stream has no body.');
+    yield* decodeSse(iterateBody(response.body));
   }
 
   private async request(path: string, init: RequestInit): Promise<Response> {

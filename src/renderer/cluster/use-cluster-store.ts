@@ -1,0 +1,46 @@
+import { create } from 'zustand';
+import { applyClusterEvent } from '../../shared/cluster-state';
+import type { ClusterEvent, HostView } from '../../shared/events';
+
+/** `connecting`: no snapshot yet; `live`: following; `reconnecting`: the stream dropped. */
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+interface ClusterState {
+  hosts: HostView[];
+  live: LiveState;
+  /** Bumped per host on `models_changed`: model lists re-read when theirs changes. */
+  modelsVersion: Record<string, number>;
+  apply: (event: ClusterEvent) => void;
+  setLive: (live: LiveState) => void;
+}
+
+/** The cluster as the daemon's event stream describes it: the UI's one source of live data. */
+export const useClusterStore = create<ClusterState>()((set) => ({
+  hosts: [],
+  live: 'connecting',
+  modelsVersion: {},
+  apply: (event) =>
+    set((state) => {
+      const next = applyClusterEvent({ hosts: state.hosts }, event);
+      const changed =
+        event.type === 'models_changed'
+          ? {
+              modelsVersion: {
+                ...state.modelsVersion,
+                [event.data.host]: (state.modelsVersion[event.data.host] ?? 0) + 1,
+              },
+            }
+          : {};
+      return {
+        hosts: next.hosts,
+        ...changed,
+        ...(event.type === 'snapshot' ? { live: 'live' } : {}),
+      };
+    }),
+  setLive: (live) => set({ live }),
+}));
+
+/** One host's view, or undefined while unknown. */
+export function useHostView(name: string): HostView | undefined {
+  return useClusterStore((state) => state.hosts.find((h) => h.info.name === name));
+}
