@@ -13,10 +13,13 @@ export const API = {
   /** This API as an OpenAPI 3.1 document (also kept as docs/openapi.json). */
   openapi: '/api/openapi.json',
   hosts: '/api/hosts',
+  sshAliases: '/api/ssh-aliases',
   host: (name: string) => `/api/hosts/${encodeURIComponent(name)}`,
   hostConnect: (name: string) => `/api/hosts/${encodeURIComponent(name)}/connect`,
   hostTrust: (name: string) => `/api/hosts/${encodeURIComponent(name)}/trust`,
   hostStatus: (name: string) => `/api/hosts/${encodeURIComponent(name)}/status`,
+  /** POST: install or update the agent on the host; its steps stream back as SSE. */
+  hostInstall: (name: string) => `/api/hosts/${encodeURIComponent(name)}/install`,
   hostModels: (name: string) => `/api/hosts/${encodeURIComponent(name)}/models`,
   /** DELETE removes it; PUT (the file's bytes, application/octet-stream) uploads `<file>.gguf`. */
   hostModel: (name: string, idOrFile: string) =>

@@ -76,3 +76,8 @@ export interface SpawnWorkerResponse {
  */
 export type WorkerLogEvent =
   { event: 'log'; id: string; line: string } | { event: 'logs_end'; id: string; reason: string };
+
+/** `GET /api/ssh-aliases`: the Host aliases of the daemon user's ~/.ssh/config. */
+export interface SshAliasesResponse {
+  aliases: string[];
+}

@@ -65,6 +65,11 @@ export class ClusterMonitor {
     this.deps.events.publish({ type: 'workers', data: { host, workers } });
   }
 
+  /** Re-reads a host now (after an agent install or update). */
+  refresh(host: string): void {
+    this.hostReachable(host);
+  }
+
   /** A download, upload or delete changed the host's models: tell the UI, refresh the status. */
   modelsChanged(host: string): void {
     this.deps.events.publish({ type: 'models_changed', data: { host } });

@@ -10,6 +10,7 @@ import { LocalModels } from './local-models';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { allowedHosts } from './security';
+import { sourceRootOf } from './routes/host-install';
 import { createServer } from './server';
 import { WorkerSupervisor } from './worker-supervisor';
 
@@ -79,6 +80,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     },
     modelsDir: config.modelsDir,
     uiDir: join(options.bundleDir, '..', 'renderer'),
+    sourceRoot: sourceRootOf(options.bundleDir),
     version: options.version,
   });
 

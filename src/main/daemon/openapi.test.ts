@@ -52,7 +52,7 @@ beforeAll(async () => {
     ...{ token: TOKEN, allowedHosts: () => new Set(['localhost:80']), jobs, hosts, cluster },
     ...{ events, monitor },
     ...{ downloadEnv: {}, models, supervisor, metrics, logger },
-    ...{ modelsDir: join(dir, 'models'), uiDir, version },
+    ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });
   await app.ready();
   close = async () => {

@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
 import { apiRoutes } from './routes/api';
 import { eventRoutes } from './routes/events';
+import { hostInstallRoutes } from './routes/host-install';
 import { hostModelRoutes } from './routes/host-models';
 import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
@@ -38,6 +39,8 @@ export interface ServerDeps {
   logger: Logger;
   modelsDir: string;
   uiDir: string;
+  /** What the agent is packed from for installs on hosts (the checkout or app folder). */
+  sourceRoot: string;
   version: string;
 }
 
@@ -86,6 +89,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   hostRoutes(app, deps.hosts);
   hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv);
   eventRoutes(app, deps.events, deps.monitor);
+  hostInstallRoutes(app, deps.hosts, deps.monitor, deps.sourceRoot);
   hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
   openApiRoutes(app, deps.version);
   return app;

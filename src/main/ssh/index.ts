@@ -10,7 +10,7 @@ export type {
 export type { ExecOptions, ExitStatus, OutputLine, RemoteProcess } from './exec';
 export { LineQueue, LineSplitter } from './line-queue';
 export { poolCommand, quoteDir, shellJoin, shellQuote } from './shell-quote';
-export { resolveHost, parseTarget } from './ssh-config';
+export { listAliases, resolveHost, parseTarget } from './ssh-config';
 export type { ResolvedHost } from './ssh-config';
 export {
   appendKnownHost,

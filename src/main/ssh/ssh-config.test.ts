@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSshConfig, parseSshG, parseTarget, resolveHost } from './ssh-config';
+import { listAliases, parseSshConfig, parseSshG, parseTarget, resolveHost } from './ssh-config';
 
 describe('ssh config', () => {
   it('parses user@host[:port] targets', () => {
@@ -80,5 +80,13 @@ describe('ssh config', () => {
   it('resolves with the real ssh -G when it exists', async () => {
     const real = await resolveHost('someone@example.invalid:2345');
     expect(real).toMatchObject({ hostname: 'example.invalid', user: 'someone', port: 2345 });
+  });
+});
+
+describe('listAliases', () => {
+  it('lists the plain aliases of Host lines, not patterns', () => {
+    const text =
+      'Host mac workstation\n  HostName 10.0.0.2\nHost *.lab !bad\nhost=gpu1\n# Host commented\n';
+    expect(listAliases(text)).toEqual(['mac', 'workstation', 'gpu1']);
   });
 });

@@ -141,3 +141,16 @@ export async function resolveHost(spec: string, deps: ResolveDeps = {}): Promise
     ...(target.port ? { port: target.port } : {}),
   };
 }
+
+/** The aliases a `Host` line names outright (no wildcards or negations): what a picker offers. */
+export function listAliases(text: string): string[] {
+  const aliases = new Set<string>();
+  for (const raw of text.split('\n')) {
+    const m = /^\s*host\s*(?:=\s*|\s+)(.*?)\s*$/i.exec(raw);
+    if (!m?.[1]) continue;
+    for (const word of m[1].split(/\s+/)) {
+      if (word !== '' && !/[*?!]/.test(word)) aliases.add(word.replace(/^"(.*)"$/, '$1'));
+    }
+  }
+  return [...aliases];
+}

@@ -157,6 +157,11 @@ export class HostRegistry {
     return remoteAgent(name, await this.session(record), record.agent_dir);
   }
 
+  /** Where a remote host's agent lives. */
+  agentDirOf(name: string): string {
+    return this.get(name).agent_dir;
+  }
+
   /** A remote host's SSH session (for SFTP and tunnels); `local` has none. */
   async sessionOf(name: string): Promise<SshSession> {
     return this.session(this.get(name));

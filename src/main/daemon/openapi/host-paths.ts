@@ -95,6 +95,38 @@ export function hostPaths(): Paths {
         },
       }),
     },
+    [API.sshAliases]: {
+      get: op({
+        tag: 'hosts',
+        summary: "List the Host aliases of the daemon user's ~/.ssh/config",
+        ok: { status: 200, description: 'The aliases.', content: json('SshAliasesResponse') },
+      }),
+    },
+    [template(API.hostInstall, 'name')]: {
+      post: op({
+        tag: 'hosts',
+        summary: "Install or update this daemon's agent on the host",
+        ok: {
+          status: 200,
+          description:
+            'The install steps as they happen; leaving the stream cancels it (the old agent stays).',
+          content: sse(
+            [
+              'probed',
+              'payload',
+              'current',
+              'uploaded',
+              'verified',
+              'swapped',
+              'checked',
+              'installed',
+              'error',
+            ],
+            "Each event's data is an install step ({event, …facts}); `error` carries an ErrorBody.",
+          ),
+        },
+      }),
+    },
     [template(API.hostModels, 'name')]: {
       get: op({
         tag: 'host models',

@@ -6,6 +6,7 @@ import type {
   HostStatusResponse,
   HostWorkersResponse,
   SpawnWorkerResponse,
+  SshAliasesResponse,
   StartDownloadResponse,
   UploadResponse,
 } from '../../../shared/hosts';
@@ -56,6 +57,7 @@ export const hostSchemas = {
     { reason: true },
   ),
   HostsResponse: s.object<HostsResponse>({ hosts: s.arrayOf(s.ref('HostInfo')) }),
+  SshAliasesResponse: s.object<SshAliasesResponse>({ aliases: s.arrayOf(s.str) }),
   HostStatusResponse: s.object<HostStatusResponse>({
     event: s.constant('status'),
     hostname: s.str,

@@ -1,7 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
 import { AddHostSchema, TrustHostSchema } from '../../../shared/host-schemas';
-import type { HostInfo, HostsResponse, HostStatusResponse } from '../../../shared/hosts';
+import type {
+  HostInfo,
+  HostsResponse,
+  HostStatusResponse,
+  SshAliasesResponse,
+} from '../../../shared/hosts';
+import { listAliases } from '../../ssh';
 import { parseBody } from '../../../shared/validation';
 import type { HostRegistry } from '../hosts/host-registry';
 
@@ -28,6 +37,12 @@ export function hostRoutes(app: FastifyInstance, hosts: HostRegistry): void {
   app.post<ByName>(`${API.hosts}/:name/trust`, async (request): Promise<HostInfo> => {
     const { fingerprint } = parseBody(TrustHostSchema, request.body);
     return hosts.trust(request.params.name, fingerprint);
+  });
+
+  // The aliases of the daemon user's ~/.ssh/config, for the Add host picker.
+  app.get(API.sshAliases, async (): Promise<SshAliasesResponse> => {
+    const text = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
+    return { aliases: listAliases(text) };
   });
 
   app.get<ByName>(`${API.hosts}/:name/status`, async (request): Promise<HostStatusResponse> =>
