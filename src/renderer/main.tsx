@@ -8,6 +8,8 @@ import { createRoot } from 'react-dom/client';
 import { getConnection } from './api/connection';
 import { App } from './app/app';
 import { GpusHarness } from './gpus/gpus-harness';
+import { UploadHarness } from './models/upload/upload-harness';
+import { LogsHarness } from './workers/logs/logs-harness';
 
 // Read the token first: it takes `#token=…` out of the address bar before anything renders.
 getConnection();
@@ -19,7 +21,12 @@ if (!root) throw new Error('index.html has no #root element');
 const HARNESSES: Record<string, () => React.JSX.Element> = {
   '#gpus-harness': GpusHarness,
 };
-const Root = HARNESSES[location.hash] ?? App;
+// `#upload-harness=<host>` carries a parameter, so it is matched by prefix (e2e/upload.spec.ts).
+const uploadHarness = location.hash.startsWith('#upload-harness=') ? UploadHarness : undefined;
+// `#logs-harness=<host>/<worker>`: the worker log viewer alone until the Workers view mounts
+// it (e2e/log-viewer.spec.ts).
+const logsHarness = location.hash.startsWith('#logs-harness=') ? LogsHarness : undefined;
+const Root = uploadHarness ?? logsHarness ?? HARNESSES[location.hash] ?? App;
 
 createRoot(root).render(
   <StrictMode>
