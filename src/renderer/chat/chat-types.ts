@@ -6,6 +6,8 @@ export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
 export interface ReplyStats {
   model?: string;
   host?: string;
+  /** The worker that ran the reply, on `host`. */
+  worker?: string;
   queue_position?: number;
   /** Set by the `started` event: a worker is generating (no longer queued or loading). */
   started_at?: string;

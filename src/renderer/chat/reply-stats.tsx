@@ -14,7 +14,13 @@ export function ReplyStats({ stats, status }: { stats: Stats | undefined; status
   const s = stats ?? {};
   const items: { key: string; label?: string; value: string; title: string }[] = [];
   if (s.model) items.push({ key: 'model', value: s.model, title: 'Model' });
-  if (s.host) items.push({ key: 'host', value: s.host, title: 'Host that ran the reply' });
+  if (s.host) {
+    items.push({
+      key: 'host',
+      value: s.worker ? `${s.host} · ${s.worker}` : s.host,
+      title: 'Host and worker that ran the reply',
+    });
+  }
   if (s.ttft_ms !== undefined && s.ttft_ms !== null) {
     items.push({
       key: 'ttft',

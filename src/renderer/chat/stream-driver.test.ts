@@ -70,7 +70,7 @@ function setup() {
 
 const started: InferenceEvent = {
   type: 'started',
-  data: { job_id: 'j', model: 'script', started_at: 'now', host: 'gpu-box' },
+  data: { job_id: 'j', model: 'script', started_at: 'now', host: 'gpu-box', worker_id: 'w1' },
 };
 const token = (t: string, i: number): InferenceEvent => ({ type: 'token', data: { t, i } });
 
@@ -107,6 +107,7 @@ describe('stream driver', () => {
       stats: {
         model: 'script',
         host: 'gpu-box',
+        worker: 'w1',
         ttft_ms: 12,
         tokens_per_sec: 40,
         stop_reason: 'eos',

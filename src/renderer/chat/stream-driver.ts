@@ -158,6 +158,7 @@ export function createStreamDriver(deps: StreamDriverDeps): StreamDriver {
             queue_position: undefined,
           };
           if (event.data.host) started.host = event.data.host;
+          if (event.data.worker_id) started.worker = event.data.worker_id;
           batcher.patch(started);
           return false;
         }
