@@ -1,4 +1,5 @@
 import { ensureTestModels, testModelsDir } from '../test-models';
+import { benchDownload } from './download';
 import { ensureModelFile } from '../test-models/model-file';
 import { KIND_DEFAULTS, SCRIPT_LONG_TEXT } from '../test-models/standard-models';
 import { startDaemonProcess } from '../testing/daemon-process';
@@ -35,13 +36,14 @@ async function main(): Promise<void> {
     { label: 'tiny (~0.6M params, f32)', path: models.scriptLong, maxTokens: 320, rounds: 30 },
     { label: 'large (~270M params, Q8_0)', path: large.path, maxTokens: 64, rounds: 5 },
   ];
-  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or ssh, sftp, tunnel).
+  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or ssh, sftp, download, tunnel).
   const only = process.argv[2];
   for (const benchCase of cases) {
     if (!only || benchCase.label.includes(only)) await runCase(benchCase);
   }
   if (!only || only === 'ssh') await benchControlPlane();
   if (!only || only === 'sftp') await benchSftp();
+  if (!only || only === 'download') await benchDownload(models.scriptSlow);
   // The same model, length and runs as above, served by a worker on a pool host.
   if (!only || only === 'tunnel') await benchTunnel(cases);
 }
