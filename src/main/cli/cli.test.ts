@@ -60,7 +60,9 @@ describe('connection flags', () => {
       'u',
       {},
     );
-    expect(connection).toEqual({ host: 'mac', agentDir: '/opt/a', json: true, identity: 'k' });
+    expect(connection).toEqual({
+      ...{ host: 'mac', agentDir: '/opt/a', agentDirFlag: true, json: true, identity: 'k' },
+    });
     expect(rest).toEqual(['w1', '-f', '-n', '5']);
   });
 
