@@ -8,6 +8,7 @@ import type { DownloadState } from './download-state';
 import { defaultModelsDir, listDownloads, newDownloadId, readState } from './download-state';
 import { runDownloadEvents } from './event-run';
 import type { DownloadEvent } from './events';
+import { hfToken } from './hf-token';
 import { DOWNLOAD_USAGE } from './usage';
 
 /** Where the command writes, and what it reads from its process; injectable for tests. */
@@ -133,7 +134,7 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
     }
     if (ref === undefined) throw new RbeesError('BAD_REQUEST', 'No model reference given.');
     const endpoint = io.env.HF_ENDPOINT ?? 'https://huggingface.co';
-    const token = io.env.HF_TOKEN || undefined;
+    const token = hfToken(io.env);
     if (values.detach) {
       const d = await startDetachedDownload(ref, {
         modelsDir,

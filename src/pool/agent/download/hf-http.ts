@@ -104,7 +104,7 @@ export async function responseError(
   if (status === 401 || status === 403) {
     const hint = token
       ? 'HF_TOKEN was sent: check that it is valid and can read this repo (gated repos need their terms accepted).'
-      : 'The repo may be private or gated: set HF_TOKEN to a token that can read it.';
+      : 'The repo may be private or gated: set HF_TOKEN to a token that can read it (or run `huggingface-cli login` on the host).';
     return new RbeesError(
       'DOWNLOAD_FAILED',
       `${subject}: Hugging Face answered ${status} (${said}). ${hint}`,

@@ -10,4 +10,5 @@ export const DOWNLOAD_USAGE = `usage: rbees-pool models download <ref> [--json] 
   --list           detached downloads and their states
   --cancel ID      stop a detached download (its partial file is kept for a resume)
   --models-dir DIR default $RBEES_HOME/models (~/.rbees/models)
-Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (private or gated repos).`;
+Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN (private or gated repos;
+else the token file of huggingface-cli login, ~/.cache/huggingface/token).`;
