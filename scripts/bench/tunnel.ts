@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { API } from '../../src/shared/api';
 import { Client } from '../../src/shared/sdk';
-import { installLauncher } from '../../src/main/cli/test-cli';
-import { startDaemonProcess, type DaemonProcess } from '../testing/daemon-process';
-import { startTestHosts, type TestHost } from '../testing/test-hosts';
-import { run } from '../testing/test-hosts/proc';
+import type { DaemonProcess } from '../testing/daemon-process';
+import { putModelOnHost, startPool } from '../testing/pool-fixture';
+import type { TestHost } from '../testing/test-hosts';
 import { processCpuMs } from './cpu';
 import type { HostRun } from './host-client';
 import { decodeRate, printTable, type Measured } from './report';
@@ -36,44 +34,21 @@ export interface TunnelCase {
  * spin-waits on a loaded 2-core machine: 2-18 s for the same 320 tokens).
  */
 export async function benchTunnel(cases: TunnelCase[]): Promise<void> {
-  const hosts = await startTestHosts({ count: 1 });
-  const dir = await mkdtemp(join(tmpdir(), 'rbees-bench-tunnel-'));
-  let daemon: DaemonProcess | undefined;
-  const host = hosts.hosts[0];
+  const pool = await startPool();
   try {
+    const [host] = pool.hosts;
     if (!host) throw new Error('no test host');
-    await run('chmod', ['755', dir]); // the host's login user runs the launcher from here
-    const agentDir = join(dir, 'agent');
-    await installLauncher(agentDir);
-    daemon = await startDaemonProcess({
-      env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '' },
-    });
-    await expectStatus(
-      daemon.call('POST', API.hosts, {
-        name: HOST,
-        spec: `${host.user}@${host.address}:${host.port}`,
-        identity_file: host.clientKeyPath,
-        agent_dir: agentDir,
-      }),
-      201,
-      'add host',
-    );
-    await expectStatus(
-      daemon.call('POST', API.hostTrust(HOST), { fingerprint: host.hostKeyFingerprint }),
-      200,
-      'trust host',
-    );
+    await pool.register(HOST, host);
+    const { daemon } = pool;
     const spawnWorker = async (model: string): Promise<{ id: string; port: number }> => {
       const body = { model, backend: 'cpu', threads: 1 };
-      const spawned = await daemon?.call('POST', API.hostWorkers(HOST), body);
-      if (spawned?.status !== 201) throw new Error(`worker spawn: ${JSON.stringify(spawned)}`);
+      const spawned = await daemon.call('POST', API.hostWorkers(HOST), body);
+      if (spawned.status !== 201) throw new Error(`worker spawn: ${JSON.stringify(spawned)}`);
       return spawned.json as unknown as { id: string; port: number };
     };
     for (const benchCase of cases) await runCase(daemon, host, spawnWorker, benchCase);
   } finally {
-    await daemon?.stop();
-    await hosts.stop();
-    await rm(dir, { recursive: true, force: true });
+    await pool.stop();
   }
 }
 
@@ -84,11 +59,7 @@ async function runCase(
   spec: TunnelCase,
 ): Promise<void> {
   const model = `bench-tunnel-${spec.label.split(' ')[0]}`;
-  // The host shares this disk: a copy owned by its user is what a finished upload leaves.
-  const modelsDir = join(host.home, '.rbees', 'models');
-  await mkdir(modelsDir, { recursive: true });
-  await copyFile(spec.path, join(modelsDir, `${model}.gguf`));
-  await run('chown', ['-R', `${host.user}:`, join(host.home, '.rbees')]);
+  await putModelOnHost(host, spec.path, `${model}.gguf`);
   const spawned = await spawnWorker(model);
   const workerId = spawned.id;
   const viaDaemon = tunnelTasksProbe(daemon, model, workerId);
@@ -123,7 +94,7 @@ async function runCase(
       204,
       'stop worker',
     ).catch((err: unknown) => console.error(err));
-    await rm(join(modelsDir, `${model}.gguf`), { force: true });
+    await rm(join(host.home, '.rbees', 'models', `${model}.gguf`), { force: true });
   }
 }
 

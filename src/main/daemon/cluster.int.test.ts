@@ -4,30 +4,27 @@
  * `openai` client through the SSH tunnel, its logs as SSE, uploads (refused, cut, whole), and the
  * host's link cut and restored. The host runs the built agent through a launcher.
  */
-import { readdir } from 'node:fs/promises';
-import { request } from 'node:http';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
 import type { TestModels } from '../../../scripts/test-models';
-import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
 import type { DaemonProcess } from '../../../scripts/testing/daemon-process';
 import { eventually } from '../../../scripts/testing/eventually';
-import { startHfStandIn } from '../../../scripts/testing/hf-stand-in';
 import type { HfStandIn } from '../../../scripts/testing/hf-stand-in';
-import { startTestHosts } from '../../../scripts/testing/test-hosts';
-import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
+import { startPool } from '../../../scripts/testing/pool-fixture';
+import type { PoolFixture } from '../../../scripts/testing/pool-fixture';
+import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
 import { API } from '../../shared/api';
 import type { ClusterSnapshot, HostSample } from '../../shared/events';
 import type { HostInfo, HostModelsResponse, HostsResponse } from '../../shared/hosts';
 import { decodeSse } from '../../shared/sse';
 import type { SseMessage } from '../../shared/sse';
-import { installLauncher, jsonLines, runCli } from '../cli/test-cli';
+import { jsonLines, runCli } from '../cli/test-cli';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model
@@ -35,7 +32,7 @@ const MODEL = 'tinyllama-1.1b-chat-v1.0.Q8_0';
 const TINY_FILE = 'tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf';
 const HOST = 'gpu1';
 
-let hosts: TestHosts;
+let pool: PoolFixture;
 let host: TestHost;
 let hf: HfStandIn;
 let daemon: DaemonProcess;
@@ -99,38 +96,18 @@ function upload(
 
 beforeAll(async () => {
   models = await ensureTestModels();
-  hosts = await startTestHosts({ count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } });
-  [host] = hosts.hosts as [TestHost];
-  // The host has no internet: the stand-in listens where the host can reach this machine.
-  hf = await startHfStandIn({
-    repos: { [REPO]: { files: { [FILE]: models.script, [TINY_FILE]: models.tiny } } },
-    listenHost: host.gateway,
+  pool = await startPool({
+    hosts: { count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } },
+    hfRepos: { [REPO]: { files: { [FILE]: models.script, [TINY_FILE]: models.tiny } } },
   });
-  dir = await mkdtemp(join(tmpdir(), 'rbees-cluster-'));
-  await run('chmod', ['755', dir]);
-  const agentDir = join(dir, 'agent');
-  await installLauncher(agentDir);
-  daemon = await startDaemonProcess({
-    env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '', HF_ENDPOINT: hf.url },
-  });
-  const added = await daemon.call('POST', API.hosts, {
-    name: HOST,
-    spec: `${host.user}@${host.address}:${host.port}`,
-    identity_file: host.clientKeyPath,
-    agent_dir: agentDir,
-  });
-  expect(added.status).toBe(201);
-  const trusted = await daemon.call('POST', API.hostTrust(HOST), {
-    fingerprint: host.hostKeyFingerprint,
-  });
-  expect(trusted.json).toMatchObject({ state: 'online' });
+  [host] = pool.hosts as [TestHost];
+  ({ daemon, dir } = pool);
+  hf = pool.hf as HfStandIn;
+  await pool.register(HOST, host);
 }, 180_000);
 
 afterAll(async () => {
-  await daemon?.stop();
-  await hf?.stop();
-  await hosts?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await pool?.stop();
 });
 
 describe('a pool host through the daemon API', () => {
