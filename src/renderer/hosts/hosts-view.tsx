@@ -1,78 +1,122 @@
-import { useEffect } from 'react';
-import { getConnection } from '../api/connection';
-import { useConnectionStore } from '../api/use-connection-store';
-import { useAppStore } from '../app/use-app-store';
-import { useModelsStore } from '../models/use-models-store';
-import { formatBytes } from '../ui/format';
+import { useEffect, useState } from 'react';
+import type { HostView } from '../../shared/events';
+import { isMac } from '../api/connection';
+import { useClusterStore } from '../cluster/use-cluster-store';
+import { DropZone } from '../models/upload/drop-zone';
+import { EmptyState } from '../ui/empty-state';
 import { HostsIcon, PlusIcon } from '../ui/icons';
 import { ViewHeader } from '../ui/view-header';
+import { AddHostDialog } from './add-host-dialog';
+import { HostCard } from './host-card';
+import { acceptsDrops } from './host-facts';
+import { InstallDialog } from './install-dialog';
+import { RemoveDialog } from './remove-dialog';
+import { TrustDialog } from './trust-dialog';
+import { useHostsStore } from './use-hosts-store';
+import './hosts.css';
 
-/** The machines of the cluster. Today: this computer; SSH hosts come with the pool agent. */
+/** Ages on the cards ("updated 20 s ago") move on without polling the daemon. */
+const TICK_MS = 5000;
+
+/** The cluster at a glance: every machine, how it is connected, and what it brings. */
 export function HostsView() {
-  const info = useConnectionStore((s) => s.info);
-  const status = useConnectionStore((s) => s.status);
-  const models = useModelsStore((s) => s.models);
-  const modelsLoaded = useModelsStore((s) => s.loaded);
-  const refresh = useModelsStore((s) => s.refresh);
-  const setView = useAppStore((s) => s.setView);
-  useEffect(() => void refresh(), [refresh]);
+  const hosts = useClusterStore((s) => s.hosts);
+  const live = useClusterStore((s) => s.live);
+  const { addOpen, trust, confirmRemove, install, openAdd } = useHostsStore();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
 
-  const local = models.filter((m) => m.host === 'local');
-  const loadedCount = local.filter((m) => m.loaded).length;
-  const diskBytes = local.reduce((sum, m) => sum + (m.size_bytes ?? 0), 0);
+  // This computer first, the others in the order they were added.
+  const sorted = [...hosts].sort(
+    (a, b) => Number(b.info.state === 'local') - Number(a.info.state === 'local'),
+  );
+  const remote = hosts.filter((h) => h.info.state !== 'local');
+  const addButton = (
+    <button
+      type="button"
+      className="button primary"
+      onClick={openAdd}
+      aria-label="Add host"
+      aria-keyshortcuts="Control+Shift+H"
+    >
+      <PlusIcon size={16} />
+      Add host
+      <kbd className="button-kbd">{isMac() ? '⇧⌘H' : 'Ctrl+Shift+H'}</kbd>
+    </button>
+  );
 
   return (
     <div className="page" data-testid="hosts-view">
-      <ViewHeader title="Hosts" subtitle="The machines whose GPUs rbees pools together." />
-      <ul className="card-grid" aria-label="Hosts">
-        <li className="card host-card" data-testid="host-card">
-          <div className="card-head">
-            <span className="card-icon">
-              <HostsIcon size={20} />
-            </span>
-            <div>
-              <h2 className="card-title">This computer</h2>
-              <p className="card-sub">{info?.hostname ?? getConnection().apiBase}</p>
-            </div>
-            <span className={`badge ${status === 'online' ? 'ok' : 'muted'}`}>
-              {status === 'online' ? 'Online' : status === 'connecting' ? 'Checking…' : 'Offline'}
-            </span>
-          </div>
-          <dl className="facts">
-            <div>
-              <dt>Models</dt>
-              <dd data-testid="host-models-count">{modelsLoaded ? local.length : '—'}</dd>
-            </div>
-            <div>
-              <dt>Loaded now</dt>
-              <dd>{modelsLoaded ? loadedCount : '—'}</dd>
-            </div>
-            <div>
-              <dt>On disk</dt>
-              <dd>{modelsLoaded ? formatBytes(diskBytes) : '—'}</dd>
-            </div>
-          </dl>
-          <p className="card-path" title="Models folder">
-            {info ? <code>{info.models_dir}</code> : null}
-          </p>
-          <div className="card-actions">
-            <button type="button" className="button" onClick={() => setView('chat')}>
-              Talk to a model
-            </button>
-          </div>
-        </li>
-        <li className="card card-placeholder" aria-label="Add a host">
-          <span className="card-icon muted">
-            <PlusIcon size={20} />
-          </span>
-          <h2 className="card-title">More machines</h2>
-          <p>
-            Other computers of your home lab join over SSH once the <code>rbees-pool</code> agent
-            arrives: rbees will then list each one here with its GPUs and models. Until then, every
-            model runs on this computer.
-          </p>
-        </li>
-      </ul>
+      <ViewHeader title="Hosts" subtitle={<Summary hosts={hosts} />} actions={addButton} />
+      {hosts.length === 0 ? (
+        <EmptyState
+          testId="hosts-empty"
+          icon={<HostsIcon size={28} />}
+          title={live === 'connecting' ? 'Connecting to the daemon…' : 'Waiting for the daemon'}
+        >
+          <p>The machines of your cluster appear here as soon as the rbees daemon answers.</p>
+        </EmptyState>
+      ) : (
+        <ul className="host-grid" aria-label="Hosts">
+          {sorted.map((view) => (
+            <li
+              key={view.info.name}
+              className="host-tile"
+              data-dropzone={acceptsDrops(view.info.state) || undefined}
+            >
+              {acceptsDrops(view.info.state) ? (
+                <DropZone host={view.info.name}>
+                  <HostCard view={view} now={now} />
+                </DropZone>
+              ) : (
+                <HostCard view={view} now={now} />
+              )}
+            </li>
+          ))}
+          {remote.length === 0 ? <AddPlaceholder onAdd={openAdd} /> : null}
+        </ul>
+      )}
+      {addOpen ? <AddHostDialog /> : null}
+      {trust ? <TrustDialog request={trust} /> : null}
+      {confirmRemove ? <RemoveDialog host={confirmRemove} /> : null}
+      {install ? <InstallDialog run={install} /> : null}
     </div>
+  );
+}
+
+/** "3 hosts · 2 online · 9 GPUs": the cluster in one line. */
+function Summary({ hosts }: { hosts: HostView[] }) {
+  if (hosts.length === 0) return <>The machines whose GPUs rbees pools together.</>;
+  const online = hosts.filter((h) => h.info.state === 'online' || h.info.state === 'local').length;
+  const gpus = hosts.reduce((n, h) => n + (h.status?.gpus.length ?? 0), 0);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return (
+    <span data-testid="hosts-summary">
+      {plural(hosts.length, 'host')} · {online} online · {plural(gpus, 'GPU')}
+    </span>
+  );
+}
+
+/** The empty state for a one-machine cluster: what adding a host takes. */
+function AddPlaceholder({ onAdd }: { onAdd: () => void }) {
+  return (
+    <li className="host-tile host-placeholder" data-testid="hosts-add-placeholder">
+      <span className="card-icon muted">
+        <PlusIcon size={20} />
+      </span>
+      <h2 className="card-title">Add the other machines of your lab</h2>
+      <p>
+        rbees reaches them over SSH: it needs only an address it can log in to (an alias of your{' '}
+        <code>~/.ssh/config</code> will do) and installs its agent there for you. Their GPUs then
+        join the pool.
+      </p>
+      <button type="button" className="button" onClick={onAdd}>
+        <PlusIcon size={16} />
+        Add a host…
+      </button>
+    </li>
   );
 }

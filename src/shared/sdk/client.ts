@@ -27,6 +27,11 @@ export interface EventsOptions extends StreamOptions {
   lastEventId?: string;
 }
 
+export interface SseOptions extends EventsOptions {
+  /** POST for a stream that an action starts (an agent install); GET by default. */
+  method?: 'GET' | 'POST';
+}
+
 /**
  * The rbees SDK (the seed's llama-orch-sdk): the daemon's native task API, for Node 20 and browsers.
  * Failures are RbeesError with the daemon's code, or DAEMON_UNREACHABLE when nothing answered.
@@ -118,10 +123,14 @@ export class Client {
   }
 
   /** A server-sent event stream of any API path, decoded as it arrives. */
-  async *sse(path: string, options: EventsOptions = {}): AsyncGenerator<SseMessage> {
+  async *sse(path: string, options: SseOptions = {}): AsyncGenerator<SseMessage> {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
-    const response = await this.request(path, { headers, signal: options.signal });
+    const response = await this.request(path, {
+      method: options.method ?? 'GET',
+      headers,
+      signal: options.signal,
+    });
     if (!response.body) throw new RbeesError('INTERNAL', 'The event stream has no body.');
     yield* decodeSse(iterateBody(response.body));
   }

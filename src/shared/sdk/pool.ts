@@ -9,6 +9,7 @@ import type {
   HostStatusResponse,
   HostWorkersResponse,
   SpawnWorkerResponse,
+  SshAliasesResponse,
   StartDownloadResponse,
 } from '../hosts';
 import type { Client, EventsOptions } from './client';
@@ -42,6 +43,11 @@ export class PoolApi {
 
   trust(name: string, fingerprint: string): Promise<HostInfo> {
     return this.client.json(API.hostTrust(name), { method: 'POST', body: { fingerprint } });
+  }
+
+  /** The Host aliases of the daemon user's ~/.ssh/config, for picking a host to add. */
+  async sshAliases(): Promise<string[]> {
+    return (await this.client.json<SshAliasesResponse>(API.sshAliases)).aliases;
   }
 
   status(name: string): Promise<HostStatusResponse> {
