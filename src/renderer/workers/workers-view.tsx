@@ -1,121 +1,161 @@
-import type { WorkerInfo, WorkerState } from '../../shared/sdk';
-import { describeError } from '../api/error-text';
+import './workers.css';
+import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../app/use-app-store';
+import { useClusterStore } from '../cluster/use-cluster-store';
 import { EmptyState } from '../ui/empty-state';
-import { WorkersIcon } from '../ui/icons';
-import { usePolling } from '../ui/use-polling';
+import { PlusIcon, WorkersIcon } from '../ui/icons';
 import { ViewHeader } from '../ui/view-header';
-import { useWorkersStore } from './use-workers-store';
+import { HostNotes } from './host-notes';
+import { LogsPanel } from './logs-panel';
+import { OnDemandSection } from './on-demand-section';
+import { SpawnDialog } from './spawn-dialog';
+import { StopDialog } from './stop-dialog';
+import { useWorkerActions } from './use-worker-actions';
+import { useOnDemandSync } from './use-workers-store';
+import { buildRows, spawnableHosts, workerKey, type WorkerRow } from './worker-rows';
+import { WorkersTable } from './workers-table';
 
-const POLL_MS = 2000;
+/** "Started 3 min ago" moves on by itself; the data itself comes from the event stream. */
+const CLOCK_MS = 15_000;
 
-const STATE_BADGE: Record<WorkerState, { label: string; tone: string }> = {
-  starting: { label: 'Starting', tone: 'warn' },
-  ready: { label: 'Ready', tone: 'ok' },
-  crashed: { label: 'Crashed', tone: 'danger' },
-  stopping: { label: 'Stopping', tone: 'muted' },
-  stopped: { label: 'Stopped', tone: 'muted' },
-};
+interface LogTarget {
+  host: string;
+  id: string;
+  model: string;
+}
 
-/** The worker processes, one per loaded model, refreshed every 2 s while this view is open. */
+/** Every worker on every host: spawn, stop, restart, and each one's live log. */
 export function WorkersView() {
-  const { workers, loaded, error, refresh } = useWorkersStore();
+  const hosts = useClusterStore((s) => s.hosts);
+  const live = useClusterStore((s) => s.live);
+  const { pending, errors, stop, restart, dismiss } = useWorkerActions();
   const setView = useAppStore((s) => s.setView);
-  usePolling(refresh, POLL_MS);
+  const [spawning, setSpawning] = useState(false);
+  const [stopping, setStopping] = useState<WorkerRow | null>(null);
+  const [logs, setLogs] = useState<LogTarget | null>(null);
+  const now = useClock(CLOCK_MS);
+  useOnDemandSync();
+
+  const rows = useMemo(() => buildRows(hosts, pending), [hosts, pending]);
+  const targets = useMemo(() => spawnableHosts(hosts), [hosts]);
+  const logsKey = logs ? workerKey(logs.host, logs.id) : null;
+  const logsRunning = logsKey !== null && rows.some((r) => r.key === logsKey && !r.ghost);
+
+  const openLogs = (row: WorkerRow) =>
+    setLogs(
+      logsKey === row.key ? null : { host: row.host, id: row.worker.id, model: row.worker.model },
+    );
+  const onRestart = async (row: WorkerRow) => {
+    const id = await restart(row.host, row.worker);
+    // The log panel follows the worker through its restart.
+    if (id) setLogs((l) => (l && workerKey(l.host, l.id) === row.key ? { ...l, id } : l));
+  };
+  const onStop = (row: WorkerRow) => {
+    setStopping(null);
+    if (logsKey === row.key) setLogs(null);
+    void stop(row.host, row.worker);
+  };
 
   return (
-    <div className="page" data-testid="workers-view">
+    <div className="page workers-page" data-testid="workers-view">
       <ViewHeader
         title="Workers"
-        subtitle="One process per loaded model. Updated every 2 seconds."
+        subtitle="Every model loaded on every host, live from the daemon."
+        actions={
+          <button type="button" className="button primary" onClick={() => setSpawning(true)}>
+            <PlusIcon size={16} />
+            Spawn worker
+          </button>
+        }
       />
-      {error ? <p className="inline-error">{describeError(error)}</p> : null}
-      {loaded && workers.length === 0 ? (
+      <HostNotes hosts={hosts} />
+      {errors.length > 0 ? (
+        <ul className="worker-notes" aria-label="Failed actions">
+          {errors.map((e) => (
+            <li key={e.id} className="worker-note error" role="alert" data-testid="action-error">
+              <span>{e.text}</span>
+              <button type="button" className="ghost-button small" onClick={() => dismiss(e.id)}>
+                Dismiss
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      {rows.length > 0 ? (
+        <WorkersTable
+          rows={rows}
+          hosts={hosts}
+          now={now}
+          selected={logsKey}
+          onLogs={openLogs}
+          onRestart={(row) => void onRestart(row)}
+          onStop={setStopping}
+        />
+      ) : hosts.length === 0 && live === 'connecting' ? (
+        <p className="loading-line">Connecting to the daemon…</p>
+      ) : (
         <EmptyState
           testId="workers-empty"
           icon={<WorkersIcon size={28} />}
-          title="No workers running"
+          title={hosts.length === 0 ? 'No hosts yet' : 'No workers running'}
           actions={
-            <button type="button" className="button primary" onClick={() => setView('chat')}>
-              Talk to a model
-            </button>
+            hosts.length === 0 ? (
+              <button type="button" className="button primary" onClick={() => setView('hosts')}>
+                Add a host
+              </button>
+            ) : (
+              <button type="button" className="button primary" onClick={() => setSpawning(true)}>
+                Spawn a worker
+              </button>
+            )
           }
         >
           <p>
-            A worker starts when you send a message to a model, and stops again after it has been
-            idle for a while. Send one from Chat and it appears here.
+            {hosts.length === 0
+              ? 'Workers run on pool hosts. Add a host first, then load a model on it here.'
+              : 'A worker loads one model on one host and serves it to chat and the API. Spawn one to keep a model loaded.'}
           </p>
         </EmptyState>
+      )}
+
+      {logs ? (
+        <LogsPanel
+          key={logsKey}
+          host={logs.host}
+          workerId={logs.id}
+          model={logs.model}
+          running={logsRunning}
+          onClose={() => setLogs(null)}
+        />
       ) : null}
-      {workers.length > 0 ? <WorkersTable workers={workers} /> : null}
-      {!loaded && !error ? <p className="loading-line">Loading workers…</p> : null}
+
+      <OnDemandSection />
+
+      {spawning ? (
+        <SpawnDialog
+          hosts={targets}
+          onClose={() => setSpawning(false)}
+          onSpawned={() => setSpawning(false)}
+        />
+      ) : null}
+      {stopping ? (
+        <StopDialog
+          host={stopping.host}
+          worker={stopping.worker}
+          onClose={() => setStopping(null)}
+          onConfirm={() => onStop(stopping)}
+        />
+      ) : null}
     </div>
   );
 }
 
-function WorkersTable({ workers }: { workers: WorkerInfo[] }) {
-  return (
-    <div className="table-wrap">
-      <table className="table" data-testid="workers-table">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">
-              Port
-            </th>
-            <th scope="col" className="num">
-              PID
-            </th>
-            <th scope="col" className="num">
-              Slots busy
-            </th>
-            <th scope="col" className="num">
-              Restarts
-            </th>
-            <th scope="col">Last error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {workers.map((w) => {
-            const badge = STATE_BADGE[w.state];
-            return (
-              <tr key={w.id} data-testid="worker-row" data-state={w.state}>
-                <td className="strong mono">
-                  {w.model}
-                  {w.host !== 'local' ? <span className="cell-sub">{w.host}</span> : null}
-                </td>
-                <td>
-                  <span className={`badge ${badge.tone}`}>{badge.label}</span>
-                </td>
-                <td className="num mono">{w.port ?? '—'}</td>
-                <td className="num mono">{w.pid ?? '—'}</td>
-                <td className="num">
-                  <SlotsMeter busy={w.slots_busy} total={w.slots_total} />
-                </td>
-                <td className="num">{w.restarts}</td>
-                <td className="error-cell" title={w.last_error ?? undefined}>
-                  {w.last_error ?? <span className="muted">—</span>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function SlotsMeter({ busy, total }: { busy: number; total: number }) {
-  const cells = Array.from({ length: Math.min(total, 8) }, (_, i) => i < busy);
-  return (
-    <span className="slots" aria-label={`${busy} of ${total} slots busy`}>
-      <span className="slots-cells" aria-hidden="true">
-        {cells.map((on, i) => (
-          <span key={i} className={on ? 'slot on' : 'slot'} />
-        ))}
-      </span>
-      {busy}/{total}
-    </span>
-  );
+function useClock(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
 }
