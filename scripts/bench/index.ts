@@ -9,6 +9,7 @@ import { benchSftp } from './sftp';
 import { printTable, type Measured } from './report';
 import { directProbes, openAiProbe, tasksProbe, workerProbe, type Probe } from './stream-probes';
 import { benchTunnel } from './tunnel';
+import { benchUi } from './ui';
 
 /**
  * `npm run bench`: streaming overhead of each layer against node-llama-cpp called directly, on the
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     { label: 'tiny (~0.6M params, f32)', path: models.scriptLong, maxTokens: 320, rounds: 30 },
     { label: 'large (~270M params, Q8_0)', path: large.path, maxTokens: 64, rounds: 5 },
   ];
-  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or ssh, sftp, download, tunnel).
+  // `npm run bench -- tiny` runs only the parts whose label contains "tiny" (or ssh, sftp,
+  // download, tunnel, ui).
   const only = process.argv[2];
   for (const benchCase of cases) {
     if (!only || benchCase.label.includes(only)) await runCase(benchCase);
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   if (!only || only === 'download') await benchDownload(models.scriptSlow);
   // The same model, length and runs as above, served by a worker on a pool host.
   if (!only || only === 'tunnel') await benchTunnel(cases);
+  if (!only || only === 'ui') await benchUi();
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {

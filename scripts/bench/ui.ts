@@ -1,0 +1,27 @@
+import { chromium } from '@playwright/test';
+import config from '../../playwright.config';
+import { benchUiChat, type ViewportSize } from './ui-chat';
+import { benchUiHosts } from './ui-hosts';
+import { benchUiLogs } from './ui-logs';
+
+/**
+ * `npm run bench -- ui`: the renderer's smoothness and start-up in Chromium, driven by
+ * Playwright's library API with the e2e tests' browser and launch options. Long tasks and frames
+ * come from inside the page (ui-probe.ts); numbers are printed, never asserted. Headless
+ * Chromium without a GPU on a shared 2-core machine: a person's desktop will do better.
+ */
+export async function benchUi(): Promise<void> {
+  const use = config.use ?? {};
+  const viewport: ViewportSize = use.viewport ?? { width: 1280, height: 800 };
+  const browser = await chromium.launch(use.launchOptions);
+  try {
+    console.log(
+      `\nui: ${browser.version()} (headless), viewport ${viewport.width}x${viewport.height}`,
+    );
+    await benchUiChat(browser, viewport);
+    await benchUiLogs(browser, viewport);
+    await benchUiHosts(browser, viewport);
+  } finally {
+    await browser.close();
+  }
+}
