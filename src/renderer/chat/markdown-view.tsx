@@ -3,6 +3,7 @@ import Markdown, { type Components, type ExtraProps } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock, FenceBlock } from './code-block';
 import { fenceOf, splitBlocks } from './markdown-blocks';
+import { paragraphParts } from './paragraph-parts';
 import './markdown.css';
 
 const REMARK_PLUGINS = [remarkGfm];
@@ -13,11 +14,33 @@ function Link({ node: _node, ...props }: ComponentProps<'a'> & ExtraProps) {
 }
 
 const COMPONENTS: Components = { pre: CodeBlock, a: Link };
+const PARAGRAPH = ['p'];
+
+/** A part of a long paragraph (see paragraph-parts.ts): its inline content, without the `<p>`. */
+const ParagraphPart = memo(function ParagraphPart({ text }: { text: string }) {
+  return (
+    <Markdown
+      remarkPlugins={REMARK_PLUGINS}
+      components={COMPONENTS}
+      disallowedElements={PARAGRAPH}
+      unwrapDisallowed
+    >
+      {text}
+    </Markdown>
+  );
+});
 
 /** One top-level block; memoized on its text, so finished blocks are not parsed again. */
 const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
   const fence = fenceOf(text);
   if (fence) return <FenceBlock language={fence.language} code={fence.code} />;
+  const parts = paragraphParts(text);
+  if (parts) {
+    // Even indexes are parts, odd ones the spaces between; a part keeps its index as it grows.
+    return (
+      <p>{parts.map((part, i) => (i % 2 === 0 ? <ParagraphPart key={i} text={part} /> : part))}</p>
+    );
+  }
   return (
     <Markdown remarkPlugins={REMARK_PLUGINS} components={COMPONENTS}>
       {text}
@@ -58,7 +81,8 @@ export function warmUpMarkdown(): void {
 
 /**
  * A reply as markdown (GitHub flavour; raw HTML is not rendered). Rendered block by block: while
- * a reply streams, each frame parses only the block that is still growing.
+ * a reply streams, each frame parses only the block that is still growing, and of a long
+ * paragraph only its last part (see paragraph-parts.ts).
  */
 export function MarkdownView({ text, streaming }: { text: string; streaming: boolean }) {
   const blocks = useMemo(() => splitBlocks(text), [text]);

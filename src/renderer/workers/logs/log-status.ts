@@ -22,8 +22,11 @@ export function describeState(state: LogStreamState): string {
   }
 }
 
+/** One formatter for every call: `toLocaleString` builds one each time, several per frame. */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
