@@ -114,12 +114,17 @@ test('says when the daemon is gone, and recovers when it is back', async ({ page
     await page.goto(daemon.openUrl);
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
     process.kill(daemon.pid, 'SIGSTOP');
-    await page.getByRole('button', { name: 'Models', exact: true }).click();
+    await page.getByTestId('nav-models').click();
     await expect(page.getByTestId('connection-banner')).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: shot('daemon-unreachable') });
     process.kill(daemon.pid, 'SIGCONT');
-    await page.getByTestId('connection-banner').getByRole('button', { name: 'Retry' }).click();
-    await expect(page.getByTestId('connection-banner')).toBeHidden();
+    // The live event stream reconnects by itself; Retry is there for whoever is quicker.
+    const banner = page.getByTestId('connection-banner');
+    await banner
+      .getByRole('button', { name: 'Retry' })
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    await expect(banner).toBeHidden();
   } finally {
     process.kill(daemon.pid, 'SIGCONT');
     await daemon.stop();
