@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { test as base, type Locator, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
@@ -37,6 +37,25 @@ export const test = base.extend<object, { daemon: DaemonProcess; models: TestMod
 export function shot(name: string): string {
   mkdirSync(SHOTS_DIR, { recursive: true });
   return join(SHOTS_DIR, `${name}.png`);
+}
+
+/**
+ * `name`-light.png and `name`-dark.png of the whole page, with `focus` scrolled to the top first:
+ * the views scroll inside the frame, so a full-page shot alone would not reach a lower section.
+ */
+export async function shots(page: Page, name: string, focus?: Locator): Promise<void> {
+  await focus?.evaluate((el: { scrollIntoView(options: object): void }) =>
+    el.scrollIntoView({ block: 'start' }),
+  );
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({
+      path: shot(`${name}-${scheme}`),
+      fullPage: true,
+      animations: 'disabled',
+    });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 export { expect } from '@playwright/test';

@@ -1,50 +1,24 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
-import { startTestHosts, type TestHost, type TestHosts } from '../scripts/testing/test-hosts';
-import { installLauncher } from '../src/main/cli/test-cli';
-import { expect, shot, test } from './fixtures';
+import { startPool, type PoolFixture } from '../scripts/testing/pool-fixture';
+import type { TestHost } from '../scripts/testing/test-hosts';
+import { expect, shots, test } from './fixtures';
 
 // Wide and tall enough for three cards in a row and whole screenshots (the view scrolls inside).
 test.use({ viewport: { width: 1440, height: 960 } });
 
-let hosts: TestHosts;
-let daemon: DaemonProcess;
-let dir: string;
+// The hosts are not registered: this spec adds them through the UI. The daemon knows no host key
+// and has no ssh-agent, so every key is unknown and only the given key file logs in.
+let pool: PoolFixture | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  hosts = await startTestHosts({ count: 2, fakeNvidiaSmi: { 0: 'h200-idle' } });
-  dir = await mkdtemp(join(tmpdir(), 'rbees-hosts-e2e-'));
-  await chmod(dir, 0o755); // the hosts' user reads the agent launcher in here
-  await installLauncher(join(dir, 'agent'));
-  // An empty known_hosts and no ssh-agent: every key is unknown, only the given key file logs in.
-  daemon = await startDaemonProcess({
-    env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'known_hosts'), SSH_AUTH_SOCK: '' },
-  });
+  pool = await startPool({ hosts: { count: 2, fakeNvidiaSmi: { 0: 'h200-idle' } } });
 });
 
 test.afterAll(async () => {
-  await daemon?.stop();
-  await hosts?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await pool?.stop();
 });
-
-/** Light and dark, with `focus` (a card below the fold) scrolled into the viewport first. */
-async function shots(page: Page, name: string, focus?: Locator): Promise<void> {
-  await focus?.scrollIntoViewIfNeeded();
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({
-      path: shot(`hosts-${name}-${scheme}`),
-      fullPage: true,
-      animations: 'disabled',
-    });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 const card = (page: Page, name: string): Locator =>
   page.locator(`[data-testid="host-card"][data-host="${name}"]`);
@@ -76,15 +50,16 @@ test('adds SSH hosts, trusts their keys, follows their connection, removes one',
   page,
 }) => {
   test.setTimeout(300_000);
-  const [a, b] = hosts.hosts as [TestHost, TestHost];
-  await page.goto(daemon.openUrl);
+  if (!pool) throw new Error('no pool');
+  const [a, b] = pool.hosts as [TestHost, TestHost];
+  await page.goto(pool.daemon.openUrl);
   await page.getByRole('button', { name: 'Hosts', exact: true }).click();
 
   const local = card(page, 'local');
   await expect(local).toHaveAttribute('data-state', 'local');
   await expect(local.getByTestId('host-notice')).toContainText('Agent ready');
   await expect(page.getByTestId('hosts-add-placeholder')).toBeVisible();
-  await shots(page, 'start');
+  await shots(page, 'hosts-start');
 
   // The form says what is missing before anything is sent.
   await page.getByRole('button', { name: 'Add host' }).click();
@@ -92,36 +67,36 @@ test('adds SSH hosts, trusts their keys, follows their connection, removes one',
   await dialog.getByRole('button', { name: 'Add and connect' }).click();
   await expect(dialog).toContainText('Pick an alias from ~/.ssh/config or type user@host[:port].');
   await expect(dialog).toContainText('Give the host a name');
-  await shots(page, 'add-invalid');
+  await shots(page, 'hosts-add-invalid');
 
-  await addHost(page, 'alpha', a, join(dir, 'agent'));
-  await trust(page, a, 'trust');
+  await addHost(page, 'alpha', a, pool.agentDir);
+  await trust(page, a, 'hosts-trust');
   const alpha = card(page, 'alpha');
   await expect(alpha).toHaveAttribute('data-state', 'online');
   await expect(alpha.getByTestId('host-gpus')).toContainText('H200');
   await expect(alpha.getByTestId('host-gpu-count')).toHaveText('1');
   await expect(alpha.getByTestId('host-notice')).toContainText('Agent ready');
   await expect(page.getByTestId('hosts-add-placeholder')).toBeHidden();
-  await shots(page, 'online');
+  await shots(page, 'hosts-online');
 
   // The shortcut opens the same dialog. An agent folder with nothing in it: the card offers the
   // install (not run here: it packs the whole agent, ~400 MB).
   await page.keyboard.press('Control+Shift+H');
-  await addHost(page, 'beta', b, join(dir, 'nowhere'));
+  await addHost(page, 'beta', b, join(pool.dir, 'nowhere'));
   await trust(page, b);
   const beta = card(page, 'beta');
   await expect(beta).toHaveAttribute('data-state', 'online');
   await expect(beta.getByTestId('host-notice')).toContainText('Agent not installed');
   await expect(beta.getByRole('button', { name: 'Install agent' })).toBeVisible();
   await expect(alpha.getByRole('button', { name: 'Install agent' })).toHaveCount(0);
-  await shots(page, 'agent-missing', beta);
+  await shots(page, 'hosts-agent-missing', beta);
 
   // Cut beta's network: the card says so, with the reason, and comes back by itself.
   await b.setLink(false);
   await expect(beta).toHaveAttribute('data-state', /offline|reconnecting/, { timeout: 60_000 });
   await expect(beta.getByTestId('host-notice')).not.toBeEmpty();
   await expect(beta.getByTestId('host-notice')).toHaveAttribute('data-tone', /warn|danger/);
-  await shots(page, 'link-down', beta);
+  await shots(page, 'hosts-link-down', beta);
   await b.setLink(true);
   await expect(beta).toHaveAttribute('data-state', 'online', { timeout: 90_000 });
   await expect(alpha).toHaveAttribute('data-state', 'online');
@@ -129,10 +104,10 @@ test('adds SSH hosts, trusts their keys, follows their connection, removes one',
   await beta.getByRole('button', { name: 'Remove' }).click();
   const confirm = page.getByRole('dialog', { name: 'Remove beta' });
   await expect(confirm).toContainText('Remove beta?');
-  await shots(page, 'remove-confirm');
+  await shots(page, 'hosts-remove-confirm');
   await confirm.getByRole('button', { name: 'Remove beta' }).click();
   await expect(beta).toHaveCount(0);
   await expect(alpha).toHaveAttribute('data-state', 'online');
   await expect(page.getByTestId('hosts-summary')).toHaveText('2 hosts · 2 online · 1 GPU');
-  await shots(page, 'removed');
+  await shots(page, 'hosts-removed');
 });

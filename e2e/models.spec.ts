@@ -4,16 +4,12 @@
  * survive a cut transfer, cancel and retry (resume), delete with a confirmation.
  */
 import type { Locator, Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
-import { startHfStandIn, type HfStandIn } from '../scripts/testing/hf-stand-in';
-import { startTestHosts, type TestHost, type TestHosts } from '../scripts/testing/test-hosts';
-import { run } from '../scripts/testing/test-hosts/proc';
-import { installLauncher } from '../src/main/cli/test-cli';
+import type { DaemonProcess } from '../scripts/testing/daemon-process';
+import type { HfStandIn } from '../scripts/testing/hf-stand-in';
+import { startPool, type PoolFixture } from '../scripts/testing/pool-fixture';
+import type { TestHost } from '../scripts/testing/test-hosts';
 import { API } from '../src/shared/api';
-import { expect, shot, test } from './fixtures';
+import { expect, shots, test } from './fixtures';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const SMALL_FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" model, ~2.4 MB
@@ -23,11 +19,9 @@ const BIG_MODEL = 'tinyllama-1.1b-chat-v1.0.Q4_K_M';
 const HOST = 'gpu1';
 const KiB = 1024;
 
-let hosts: TestHosts;
-let host: TestHost;
+let pool: PoolFixture;
 let hf: HfStandIn;
 let daemon: DaemonProcess;
-let dir: string;
 
 test.describe.configure({ mode: 'serial' });
 // Tall enough for both hosts' sections in one screenshot.
@@ -35,65 +29,30 @@ test.use({ viewport: { width: 1280, height: 1280 } });
 
 test.beforeAll(async ({ models }) => {
   test.setTimeout(180_000);
-  hosts = await startTestHosts({ count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } });
-  [host] = hosts.hosts as [TestHost];
-  // The host has no internet: the stand-in listens where the host can reach this machine.
-  hf = await startHfStandIn({
-    repos: { [REPO]: { files: { [SMALL_FILE]: models.script, [BIG_FILE]: models.scriptSlow } } },
-    listenHost: host.gateway,
+  pool = await startPool({
+    hosts: { count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } },
+    hfRepos: { [REPO]: { files: { [SMALL_FILE]: models.script, [BIG_FILE]: models.scriptSlow } } },
+    daemon: {
+      models: [
+        { path: models.script, as: 'script.gguf' },
+        { path: models.tiny, as: 'tiny.gguf' },
+      ],
+    },
   });
-  dir = await mkdtemp(join(tmpdir(), 'rbees-models-e2e-'));
-  await run('chmod', ['755', dir]);
-  const agentDir = join(dir, 'agent');
-  await installLauncher(agentDir);
-  daemon = await startDaemonProcess({
-    models: [
-      { path: models.script, as: 'script.gguf' },
-      { path: models.tiny, as: 'tiny.gguf' },
-    ],
-    env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '', HF_ENDPOINT: hf.url },
-  });
-  const added = await daemon.call('POST', API.hosts, {
-    name: HOST,
-    spec: `${host.user}@${host.address}:${host.port}`,
-    identity_file: host.clientKeyPath,
-    agent_dir: agentDir,
-  });
-  expect(added.status).toBe(201);
-  const trusted = await daemon.call('POST', API.hostTrust(HOST), {
-    fingerprint: host.hostKeyFingerprint,
-  });
-  expect(trusted.json).toMatchObject({ state: 'online' });
+  ({ daemon } = pool);
+  hf = pool.hf as HfStandIn;
+  await pool.register(HOST, pool.hosts[0] as TestHost);
 });
 
 test.afterAll(async () => {
   hf?.setThrottle(undefined);
-  await daemon?.stop();
-  await hf?.stop();
-  await hosts?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await pool?.stop();
 });
 
 async function openModels(page: Page): Promise<void> {
   await page.goto(daemon.openUrl);
   await page.getByRole('button', { name: 'Models', exact: true }).click();
   await expect(page.getByTestId('models-view')).toBeVisible();
-}
-
-async function shots(page: Page, name: string, focus?: Locator): Promise<void> {
-  // The view scrolls inside the frame, so fullPage alone would not reach a lower section.
-  await focus?.evaluate((el: { scrollIntoView(options: object): void }) =>
-    el.scrollIntoView({ block: 'start' }),
-  );
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({
-      path: shot(`models-${name}-${scheme}`),
-      fullPage: true,
-      animations: 'disabled',
-    });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 const section = (page: Page, name: string): Locator =>
@@ -116,7 +75,7 @@ test('lists each host: the remote host empty, this computer with its models and 
   await expect(local.locator('[data-testid="model-row"][data-model="tiny"]')).toBeVisible();
   // The fake nvidia-smi reports an idle H200: a 2 MB model fits its GPU 0.
   await expect(remote.getByRole('textbox', { name: /Model reference/ })).toBeVisible();
-  await shots(page, 'overview');
+  await shots(page, 'models-overview');
 });
 
 test('downloads to the host with visible progress, survives a cut transfer, lists the model', async ({
@@ -133,7 +92,7 @@ test('downloads to the host with visible progress, survives a cut transfer, list
     await expect(row).toHaveAttribute('data-state', 'running');
     await expect(row.getByTestId('download-stats')).toContainText(/\b[1-9]\d?%/);
     await expect(row.getByTestId('download-stats')).toContainText(/of 2\.\d+ MB/);
-    await shots(page, 'downloading', remote);
+    await shots(page, 'models-downloading', remote);
     await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   } finally {
     hf.setThrottle(undefined);
@@ -148,7 +107,7 @@ test('downloads to the host with visible progress, survives a cut transfer, list
     'Estimate: fits GPU 0',
   );
   await expect(remote.getByTestId('host-models-empty')).toHaveCount(0);
-  await shots(page, 'downloaded', remote);
+  await shots(page, 'models-downloaded', remote);
 });
 
 test('cancels a download midway, then Retry resumes it to the end', async ({ page }) => {
@@ -168,7 +127,7 @@ test('cancels a download midway, then Retry resumes it to the end', async ({ pag
     hf.setThrottle(undefined);
   }
   await expect(remote.locator(`[data-model="${BIG_MODEL}"]`)).toHaveCount(0);
-  await shots(page, 'cancelled', remote);
+  await shots(page, 'models-cancelled', remote);
   const ranged = hf.requests.filter((r) => typeof r.headers.range === 'string').length;
   await row.getByRole('button', { name: 'Retry' }).click();
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
@@ -187,7 +146,7 @@ test('deletes a model after a confirmation naming it and its host', async ({ pag
   await model.getByRole('button', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog', { name: `Delete ${BIG_MODEL} from ${HOST}?` });
   await expect(dialog).toBeVisible();
-  await shots(page, 'delete-dialog');
+  await shots(page, 'models-delete-dialog');
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(model).toHaveCount(0);

@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonProcess } from '../scripts/testing/daemon-process';
-import { expect, shot, test } from './fixtures';
+import { expect, shots, test } from './fixtures';
 
 async function openHarness(page: Page, daemon: DaemonProcess): Promise<string[]> {
   const puts: string[] = [];
@@ -83,14 +83,7 @@ test.describe('model upload', () => {
     expect(await listedModels(daemon)).toContain('tiny');
     expect(readFileSync(join(modelsDir, 'tiny.gguf')).equals(readFileSync(models.tiny))).toBe(true);
 
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({
-        path: shot(`upload-rows-${scheme}`),
-        fullPage: true,
-        animations: 'disabled',
-      });
-    }
+    await shots(page, 'upload-rows');
 
     // Installing it again: the host's refusal, in words, on the row.
     await input.setInputFiles(models.tiny);
@@ -122,10 +115,7 @@ test.describe('model upload', () => {
     const zone = page.getByTestId('drop-zone');
     await zone.dispatchEvent('dragenter', { dataTransfer });
     await expect(zone).toHaveAttribute('data-dragging', 'true');
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: shot(`upload-dragging-${scheme}`), animations: 'disabled' });
-    }
+    await shots(page, 'upload-dragging');
     await zone.dispatchEvent('drop', { dataTransfer });
     await expect(zone).not.toHaveAttribute('data-dragging', 'true');
     const row = page.getByTestId('upload-row').filter({ hasText: 'dropped.gguf' });
@@ -152,10 +142,7 @@ test.describe('model upload', () => {
     const row = page.getByTestId('upload-row').filter({ hasText: 'script-slow.gguf' });
     await expect(row).toHaveAttribute('data-state', 'uploading');
     await expect(row).toContainText(/Uploading: [1-9]\d*%/);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: shot(`upload-progress-${scheme}`), animations: 'disabled' });
-    }
+    await shots(page, 'upload-progress');
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect(row).toHaveAttribute('data-state', 'cancelled');
     const modelsDir = join(daemon.home, 'models');

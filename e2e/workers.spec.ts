@@ -3,33 +3,17 @@
  * the dialog, read and filter its live log, restart it, see the agent's preflight refusal in
  * words, stop it. Every worker started here is stopped in teardown too, whatever happened.
  */
-import type { Page } from '@playwright/test';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { installLauncher } from '../src/main/cli/test-cli';
 import { API } from '../src/shared/api';
-import { startDaemonProcess, type DaemonProcess } from '../scripts/testing/daemon-process';
-import { startTestHosts, type TestHosts } from '../scripts/testing/test-hosts';
-import { run } from '../scripts/testing/test-hosts/proc';
+import { putModelOnHost, startPool, type PoolFixture } from '../scripts/testing/pool-fixture';
 import { ensureTestModels } from '../scripts/test-models';
-import { expect, shot, test } from './fixtures';
+import { expect, shots, test } from './fixtures';
 
 const HOST = 'gpu1';
 
-let hosts: TestHosts | undefined;
-let daemon: DaemonProcess | undefined;
-let dir: string | undefined;
-
-async function shots(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: shot(`workers-${name}-${scheme}`), animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+let pool: PoolFixture | undefined;
 
 async function stopAllWorkers(): Promise<void> {
+  const daemon = pool?.daemon;
   if (!daemon) return;
   const listed = await daemon.call('GET', API.hostWorkers(HOST));
   const workers = (listed.json.workers ?? []) as { id: string }[];
@@ -41,49 +25,28 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   const models = await ensureTestModels();
-  hosts = await startTestHosts({ count: 1 });
-  const host = hosts.hosts[0];
+  pool = await startPool();
+  const [host] = pool.hosts;
   if (!host) throw new Error('no test host');
   // The host shares this disk: a copy owned by its user is what a finished upload leaves.
-  const modelsDir = join(host.home, '.rbees', 'models');
-  await mkdir(modelsDir, { recursive: true });
-  await copyFile(models.script, join(modelsDir, 'script.gguf'));
-  await run('chown', ['-R', `${host.user}:`, join(host.home, '.rbees')]);
-  dir = await mkdtemp(join(tmpdir(), 'rbees-e2e-workers-'));
-  await run('chmod', ['755', dir]); // the host's login user runs the launcher from here
-  const agentDir = join(dir, 'agent');
-  await installLauncher(agentDir);
-  daemon = await startDaemonProcess({
-    env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '' },
-  });
-  const added = await daemon.call('POST', API.hosts, {
-    name: HOST,
-    spec: `${host.user}@${host.address}:${host.port}`,
-    identity_file: host.clientKeyPath,
-    agent_dir: agentDir,
-  });
-  expect(added.status).toBe(201);
-  const trusted = await daemon.call('POST', API.hostTrust(HOST), {
-    fingerprint: host.hostKeyFingerprint,
-  });
-  expect(trusted.json).toMatchObject({ state: 'online' });
+  await putModelOnHost(host, models.script, 'script.gguf');
+  await pool.register(HOST, host);
 });
 
 test.afterAll(async () => {
   await stopAllWorkers().catch((err: unknown) => console.error('stopping workers:', err));
-  await daemon?.stop();
-  await hosts?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await pool?.stop();
 });
 
 test('spawns, follows, filters, restarts and stops a worker on a pool host', async ({ page }) => {
-  if (!daemon) throw new Error('no daemon');
+  if (!pool) throw new Error('no pool');
+  const { daemon } = pool;
   await page.goto(daemon.openUrl);
   await page.getByRole('button', { name: 'Workers', exact: true }).click();
   const empty = page.getByTestId('workers-empty');
   await expect(empty).toContainText('No workers running');
   await expect(page.getByTestId('on-demand-empty')).toContainText('None running');
-  await shots(page, 'empty');
+  await shots(page, 'workers-empty');
 
   // Spawn from the dialog: gpu1, the script model, on the CPU with one thread.
   await page.getByRole('button', { name: 'Spawn worker' }).click();
@@ -96,7 +59,7 @@ test('spawns, follows, filters, restarts and stops a worker on a pool host', asy
   await dialog.getByLabel('Model', { exact: true }).selectOption('script');
   await dialog.getByLabel('Backend', { exact: true }).selectOption('cpu');
   await dialog.getByLabel('CPU threads', { exact: true }).fill('1');
-  await shots(page, 'spawn-dialog');
+  await shots(page, 'workers-spawn-dialog');
   await dialog.getByRole('button', { name: 'Spawn', exact: true }).click();
   await expect(dialog).toBeHidden({ timeout: 60_000 });
 
@@ -121,7 +84,7 @@ test('spawns, follows, filters, restarts and stops a worker on a pool host', asy
   await expect(viewer).toContainText('serving');
   await viewer.getByLabel('Filter logs').fill('serving');
   await expect(viewer.getByTestId('log-count')).toContainText(/^1 of \d+ lines$/);
-  await shots(page, 'logs');
+  await shots(page, 'workers-logs');
   await viewer.getByLabel('Filter logs').fill('');
 
   // Restart: a new process for the same model, ready again; the log follows it.
@@ -135,7 +98,7 @@ test('spawns, follows, filters, restarts and stops a worker on a pool host', asy
   const secondId = await fresh.getAttribute('data-worker');
   await expect(panel.locator('.logs-panel-id')).toHaveText(secondId ?? '');
   await expect(viewer).toContainText('serving');
-  await shots(page, 'list');
+  await shots(page, 'workers-list');
 
   // The agent's preflight refuses CUDA on a host without an NVIDIA GPU: said inline, in words.
   await page.getByRole('button', { name: 'Spawn worker' }).click();
@@ -147,7 +110,7 @@ test('spawns, follows, filters, restarts and stops a worker on a pool host', asy
   await expect(refusal).toContainText('The model does not fit in GPU memory');
   await expect(refusal).toContainText(`${HOST}: script: --backend cuda`);
   await expect(refusal).toContainText('no NVIDIA GPU found');
-  await shots(page, 'spawn-error');
+  await shots(page, 'workers-spawn-error');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
   await expect(rows).toHaveCount(1);
@@ -156,7 +119,7 @@ test('spawns, follows, filters, restarts and stops a worker on a pool host', asy
   await fresh.getByRole('button', { name: 'Stop', exact: true }).click();
   const confirm = page.getByRole('dialog', { name: `Stop script on ${HOST}` });
   await expect(confirm).toContainText(secondId ?? '');
-  await shots(page, 'stop-confirm');
+  await shots(page, 'workers-stop-confirm');
   await confirm.getByRole('button', { name: 'Stop worker' }).click();
   await expect(rows).toHaveCount(0);
   await expect(empty).toBeVisible();

@@ -1,11 +1,5 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
-import { API } from '../../src/shared/api';
-import { installLauncher } from '../../src/main/cli/test-cli';
-import { startDaemonProcess, type DaemonProcess } from '../testing/daemon-process';
-import { startTestHosts } from '../testing/test-hosts';
+import { startPool } from '../testing/pool-fixture';
 import { median } from './stats';
 import type { ViewportSize } from './ui-chat';
 import {
@@ -29,36 +23,12 @@ const REMOTE_CARD = '[data-testid="host-card"]:not([data-state="local"])';
  * namespace, added, trusted and online with the agent before the page opens.
  */
 export async function benchUiHosts(browser: Browser, viewport: ViewportSize): Promise<void> {
-  const hosts = await startTestHosts({ count: HOSTS });
-  const dir = await mkdtemp(join(tmpdir(), 'rbees-bench-ui-'));
-  let daemon: DaemonProcess | undefined;
+  const pool = await startPool({ hosts: { count: HOSTS } });
   try {
-    await chmod(dir, 0o755); // the hosts' login user runs the agent's launcher from here
-    const agentDir = join(dir, 'agent');
-    await installLauncher(agentDir);
-    daemon = await startDaemonProcess({
-      env: { RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'), SSH_AUTH_SOCK: '' },
-    });
-    const names = hosts.hosts.map((_, i) => `bench-${String(i + 1).padStart(2, '0')}`);
-    for (const [i, host] of hosts.hosts.entries()) {
-      const name = names[i] ?? '';
-      await expectStatus(
-        daemon.call('POST', API.hosts, {
-          name,
-          spec: `${host.user}@${host.address}:${host.port}`,
-          identity_file: host.clientKeyPath,
-          agent_dir: agentDir,
-        }),
-        201,
-        `add ${name}`,
-      );
-      await expectStatus(
-        daemon.call('POST', API.hostTrust(name), { fingerprint: host.hostKeyFingerprint }),
-        200,
-        `trust ${name}`,
-      );
-    }
-    await allOnline(daemon, names);
+    const { daemon } = pool;
+    const names = pool.hosts.map((_, i) => `bench-${String(i + 1).padStart(2, '0')}`);
+    // Each resolves once its host is online, so all are before the first page opens.
+    for (const [i, host] of pool.hosts.entries()) await pool.register(names[i] ?? '', host);
 
     const marks = [
       { name: 'cards', selector: REMOTE_CARD, count: HOSTS },
@@ -105,30 +75,6 @@ export async function benchUiHosts(browser: Browser, viewport: ViewportSize): Pr
         `max ${Math.max(...data).toFixed(0)} ms (target < 1 s: ${target(Math.max(...data) < 1000)})`,
     );
   } finally {
-    await daemon?.stop();
-    await hosts.stop();
-    await rm(dir, { recursive: true, force: true });
+    await pool.stop();
   }
-}
-
-async function allOnline(daemon: DaemonProcess, names: string[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { json } = await daemon.call('GET', API.hosts);
-    const list = (json.hosts ?? []) as { name: string; state: string }[];
-    const offline = names.filter((name) => list.find((h) => h.name === name)?.state !== 'online');
-    if (offline.length === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(`hosts not online after 60 s: ${offline.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function expectStatus(
-  answer: ReturnType<DaemonProcess['call']>,
-  status: number,
-  what: string,
-): Promise<void> {
-  const { status: got, json } = await answer;
-  if (got !== status) throw new Error(`${what}: HTTP ${got} ${JSON.stringify(json)}`);
 }

@@ -1,9 +1,10 @@
 import type { HostView } from '../../shared/events';
-import type { HostState } from '../../shared/hosts';
 import type { HostStatus } from '../../shared/pool-status';
 import { describeError, errorTitle } from '../api/error-text';
 import { formatBytes } from '../ui/format';
-import { AlertIcon, GpuIcon, HostsIcon } from '../ui/icons';
+import { HostStateBadge } from '../ui/host-state-badge';
+import { HostSectionHead } from '../ui/host-section-head';
+import { AlertIcon, GpuIcon } from '../ui/icons';
 import { GpuCard } from './gpu-card';
 import { formatPct } from './gpu-holders';
 import { formatAgo, gpuHistory, MAX_GAP_MS, memoryPct } from './history-scale';
@@ -30,17 +31,13 @@ export function HostGpus({ host, now }: HostGpusProps) {
   ].filter(Boolean);
 
   return (
-    <section className="host-gpus" data-testid="host-gpus" aria-label={`${info.name} GPUs`}>
-      <header className="host-gpus-head">
-        <span className="card-icon">
-          <HostsIcon size={18} />
-        </span>
-        <div className="host-gpus-title">
-          <h2 className="host-gpus-name">{info.name}</h2>
-          <p className="host-gpus-sub">{facts.length > 0 ? facts.join(' · ') : info.spec}</p>
-        </div>
-        <StateBadge state={info.state} />
-      </header>
+    <section className="host-section" data-testid="host-gpus" aria-label={`${info.name} GPUs`}>
+      <HostSectionHead
+        name={info.name}
+        sub={<span>{facts.length > 0 ? facts.join(' · ') : info.spec}</span>}
+      >
+        <HostStateBadge state={info.state} localLabel="This computer" />
+      </HostSectionHead>
       {info.state === 'offline' && info.reason ? (
         <p className="host-gpus-reason">{info.reason}</p>
       ) : null}
@@ -89,23 +86,6 @@ export function HostGpus({ host, now }: HostGpusProps) {
       )}
     </section>
   );
-}
-
-function StateBadge({ state }: { state: HostState }) {
-  switch (state) {
-    case 'local':
-      return <span className="badge ok">This computer</span>;
-    case 'online':
-      return <span className="badge ok">Online</span>;
-    case 'connecting':
-      return <span className="badge warn">Connecting…</span>;
-    case 'reconnecting':
-      return <span className="badge warn">Reconnecting…</span>;
-    case 'offline':
-      return <span className="badge danger">Offline</span>;
-    case 'idle':
-      return <span className="badge muted">Not connected</span>;
-  }
 }
 
 /** A host without GPUs still runs models, on its CPU: show what it has instead. */

@@ -1,7 +1,8 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { getPool } from '../api/connection';
 import { describeError, toUiError } from '../api/error-text';
 import { useClusterStore } from '../cluster/use-cluster-store';
+import { Field } from '../ui/field';
 import { PlusIcon } from '../ui/icons';
 import {
   DEFAULT_AGENT_DIR,
@@ -13,7 +14,7 @@ import {
   type FieldErrors,
 } from './add-host-form';
 import { connectHost, loadAliases } from './host-actions';
-import { Modal } from './modal';
+import { Modal } from '../ui/modal';
 import { useHostsStore } from './use-hosts-store';
 
 /** Name, how to reach it, and where its agent lives; adding connects at once. */
@@ -81,7 +82,12 @@ export function AddHostDialog() {
         </>
       }
     >
-      <form id="add-host-form" className="form" noValidate onSubmit={(e) => void submit(e)}>
+      <form
+        id="add-host-form"
+        className="form add-host-form"
+        noValidate
+        onSubmit={(e) => void submit(e)}
+      >
         {formError ? (
           <p className="form-error" role="alert">
             {formError}
@@ -96,42 +102,34 @@ export function AddHostDialog() {
               : 'user@host[:port], or an alias from ~/.ssh/config.'
           }
         >
-          {(a11y) => (
-            <>
-              <input
-                {...a11y}
-                type="text"
-                value={fields.spec}
-                list={listId}
-                placeholder={aliases[0] ?? 'me@gpu-box.lan:22'}
-                autoFocus
-                spellCheck={false}
-                autoCapitalize="off"
-                onChange={(e) => change('spec', e.target.value)}
-              />
-              <datalist id={listId}>
-                {aliases.map((alias) => (
-                  <option key={alias} value={alias} />
-                ))}
-              </datalist>
-            </>
-          )}
+          <input
+            type="text"
+            value={fields.spec}
+            list={listId}
+            placeholder={aliases[0] ?? 'me@gpu-box.lan:22'}
+            autoFocus
+            spellCheck={false}
+            autoCapitalize="off"
+            onChange={(e) => change('spec', e.target.value)}
+          />
         </Field>
+        <datalist id={listId}>
+          {aliases.map((alias) => (
+            <option key={alias} value={alias} />
+          ))}
+        </datalist>
         <Field label="Name" error={errors.name} hint="How rbees shows this host everywhere.">
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              value={fields.name}
-              placeholder="gpu-box"
-              spellCheck={false}
-              autoCapitalize="off"
-              onChange={(e) => {
-                setNameTouched(true);
-                change('name', e.target.value);
-              }}
-            />
-          )}
+          <input
+            type="text"
+            value={fields.name}
+            placeholder="gpu-box"
+            spellCheck={false}
+            autoCapitalize="off"
+            onChange={(e) => {
+              setNameTouched(true);
+              change('name', e.target.value);
+            }}
+          />
         </Field>
         <Field
           label="Identity file"
@@ -139,16 +137,13 @@ export function AddHostDialog() {
           error={errors.identityFile}
           hint="Leave empty to use ~/.ssh/config, the SSH agent or ~/.ssh/id_*."
         >
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              value={fields.identityFile}
-              placeholder="~/.ssh/id_ed25519"
-              spellCheck={false}
-              onChange={(e) => change('identityFile', e.target.value)}
-            />
-          )}
+          <input
+            type="text"
+            value={fields.identityFile}
+            placeholder="~/.ssh/id_ed25519"
+            spellCheck={false}
+            onChange={(e) => change('identityFile', e.target.value)}
+          />
         </Field>
         <Field
           label="Agent folder"
@@ -156,53 +151,15 @@ export function AddHostDialog() {
           error={errors.agentDir}
           hint="Where rbees-pool lives on the host; installed from the host's card if missing."
         >
-          {(a11y) => (
-            <input
-              {...a11y}
-              type="text"
-              value={fields.agentDir}
-              placeholder={DEFAULT_AGENT_DIR}
-              spellCheck={false}
-              onChange={(e) => change('agentDir', e.target.value)}
-            />
-          )}
+          <input
+            type="text"
+            value={fields.agentDir}
+            placeholder={DEFAULT_AGENT_DIR}
+            spellCheck={false}
+            onChange={(e) => change('agentDir', e.target.value)}
+          />
         </Field>
       </form>
     </Modal>
-  );
-}
-
-interface InputProps {
-  id: string;
-  'aria-describedby': string;
-  'aria-invalid': boolean;
-}
-
-interface FieldProps {
-  label: string;
-  hint: string;
-  error: string | undefined;
-  optional?: boolean;
-  children: (input: InputProps) => ReactNode;
-}
-
-/** A labelled input with its hint, replaced by the error when there is one (same height). */
-function Field({ label, hint, error, optional, children }: FieldProps) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={`${id}-input`}>
-        {label}
-        {optional ? <span className="field-optional"> (optional)</span> : null}
-      </label>
-      {children({
-        id: `${id}-input`,
-        'aria-describedby': `${id}-hint`,
-        'aria-invalid': Boolean(error),
-      })}
-      <span id={`${id}-hint`} className={error ? 'field-error' : 'field-hint'}>
-        {error ?? hint}
-      </span>
-    </div>
   );
 }

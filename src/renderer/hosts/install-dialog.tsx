@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { AlertIcon, CheckIcon, FolderIcon } from '../ui/icons';
 import { cancelInstall } from './host-actions';
-import { Modal } from './modal';
+import { Modal } from '../ui/modal';
 import { useHostsStore, type InstallRun } from './use-hosts-store';
 
 /** The install's steps as they happen, then its result; closing while it runs cancels it. */

@@ -1,6 +1,6 @@
 import { TrashIcon } from '../ui/icons';
 import { removeHost } from './host-actions';
-import { Modal } from './modal';
+import { Modal } from '../ui/modal';
 import { useHostsStore } from './use-hosts-store';
 
 /** Removing stops using the host; what is on it (agent, models) stays there. */

@@ -2,7 +2,7 @@ import { CopyButton } from '../ui/copy-button';
 import { KeyIcon } from '../ui/icons';
 import { trustHost } from './host-actions';
 import { useHostsStore, type TrustRequest } from './use-hosts-store';
-import { Modal } from './modal';
+import { Modal } from '../ui/modal';
 
 /** OpenSSH's unknown-host question, with the fingerprint to compare and an explicit choice. */
 export function TrustDialog({ request }: { request: TrustRequest }) {

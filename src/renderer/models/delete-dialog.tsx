@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ModelDetails } from '../../shared/pool-status';
 import { describeError, toUiError } from '../api/error-text';
 import { formatBytes } from '../ui/format';
+import { TrashIcon } from '../ui/icons';
+import { Modal } from '../ui/modal';
 import { hostInSentence } from './host-label';
 import { useHostModelsStore } from './use-host-models-store';
 
@@ -11,18 +13,12 @@ interface DeleteDialogProps {
   onClose: () => void;
 }
 
-/** "Delete X from Y?": a modal <dialog>, so focus stays inside and Escape closes it. */
+/** "Delete X from Y?", named by its title; it cannot be dismissed while the delete runs. */
 export function DeleteDialog({ host, model, onClose }: DeleteDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const remove = useHostModelsStore((s) => s.remove);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const label = hostInSentence(host);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   const confirm = async () => {
     setBusy(true);
@@ -37,38 +33,38 @@ export function DeleteDialog({ host, model, onClose }: DeleteDialogProps) {
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="models-dialog"
-      aria-labelledby="delete-model-title"
-      data-testid="delete-dialog"
+    <Modal
+      title={`Delete ${model.id} from ${label}?`}
+      icon={<TrashIcon size={20} />}
+      tone="danger"
+      busy={busy}
+      testId="delete-dialog"
       onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} disabled={busy} autoFocus>
+            Keep it
+          </button>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => void confirm()}
+            disabled={busy}
+          >
+            {busy ? 'Deleting…' : 'Delete'}
+          </button>
+        </>
+      }
     >
-      <h2 id="delete-model-title" className="models-dialog-title">
-        Delete {model.id} from {label}?
-      </h2>
-      <p className="models-dialog-text">
+      <p>
         This removes <code>{model.path}</code> ({formatBytes(model.size_bytes)}) from {label}. To
         use it again, download or drop it again.
       </p>
       {error ? (
-        <p className="models-dialog-error" role="alert">
+        <p className="form-error" role="alert">
           {error}
         </p>
       ) : null}
-      <div className="models-dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={busy} autoFocus>
-          Keep it
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          onClick={() => void confirm()}
-          disabled={busy}
-        >
-          {busy ? 'Deleting…' : 'Delete'}
-        </button>
-      </div>
-    </dialog>
+    </Modal>
   );
 }

@@ -5,7 +5,9 @@ import type { ModelDetails } from '../../shared/pool-status';
 import { describeError } from '../api/error-text';
 import { useClusterStore } from '../cluster/use-cluster-store';
 import { CopyButton } from '../ui/copy-button';
-import { HostsIcon, RefreshIcon } from '../ui/icons';
+import { HostStateBadge } from '../ui/host-state-badge';
+import { HostSectionHead } from '../ui/host-section-head';
+import { RefreshIcon } from '../ui/icons';
 import { DeleteDialog } from './delete-dialog';
 import { DownloadForm } from './download-form';
 import { DownloadList } from './download-row';
@@ -34,44 +36,38 @@ export function HostModelsSection({ host }: { host: HostView }) {
 
   return (
     <section
-      className="host-models"
+      className="host-section"
       data-testid="host-models"
       data-host={name}
       aria-label={`Models on ${inSentence}`}
     >
-      <header className="host-models-head">
-        <span className="host-models-icon">
-          <HostsIcon size={18} />
-        </span>
-        <div className="host-models-title">
-          <h2 className="host-models-name">{label}</h2>
-          <p className="host-models-sub">
-            {list.modelsDir ? (
-              <span className="host-models-dir">
-                <code title={list.modelsDir}>{list.modelsDir}</code>
-                <CopyButton text={list.modelsDir} label="Copy path" />
-              </span>
-            ) : (
-              <span>{name === 'local' ? 'this computer' : host.info.spec}</span>
-            )}
-          </p>
-        </div>
-        <div className="host-models-actions">
-          {reachable ? (
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Re-read the models of ${inSentence}`}
-              title="Re-read the models folder"
-              disabled={list.loading}
-              onClick={() => void load(name)}
-            >
-              <RefreshIcon size={15} className={list.loading ? 'spin' : undefined} />
-            </button>
-          ) : null}
-          <StateBadge state={host.info.state} />
-        </div>
-      </header>
+      <HostSectionHead
+        name={label}
+        sub={
+          list.modelsDir ? (
+            <span className="host-models-dir">
+              <code title={list.modelsDir}>{list.modelsDir}</code>
+              <CopyButton text={list.modelsDir} label="Copy path" />
+            </span>
+          ) : (
+            <span>{name === 'local' ? 'this computer' : host.info.spec}</span>
+          )
+        }
+      >
+        {reachable ? (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Re-read the models of ${inSentence}`}
+            title="Re-read the models folder"
+            disabled={list.loading}
+            onClick={() => void load(name)}
+          >
+            <RefreshIcon size={15} className={list.loading ? 'spin' : undefined} />
+          </button>
+        ) : null}
+        <HostStateBadge state={host.info.state} localLabel="Local" />
+      </HostSectionHead>
 
       {reachable ? (
         <DropZone host={name} onInstalled={() => void load(name)}>
@@ -79,7 +75,7 @@ export function HostModelsSection({ host }: { host: HostView }) {
             <DownloadForm host={name} />
             <DownloadList host={host} />
             {list.error ? (
-              <p className="host-models-error" role="alert">
+              <p className="form-error" role="alert">
                 Could not read the models of {inSentence}: {describeError(list.error)}
               </p>
             ) : null}
@@ -113,21 +109,4 @@ function Unreachable({ host }: { host: HostView }) {
       </p>
     </div>
   );
-}
-
-function StateBadge({ state }: { state: HostState }) {
-  switch (state) {
-    case 'local':
-      return <span className="badge ok">Local</span>;
-    case 'online':
-      return <span className="badge ok">Online</span>;
-    case 'connecting':
-      return <span className="badge warn">Connecting…</span>;
-    case 'reconnecting':
-      return <span className="badge warn">Reconnecting…</span>;
-    case 'offline':
-      return <span className="badge danger">Offline</span>;
-    case 'idle':
-      return <span className="badge muted">Not connected</span>;
-  }
 }

@@ -4,6 +4,7 @@ import { useAppStore } from '../app/use-app-store';
 import { useChatStore } from '../chat/use-chat-store';
 import { formatBytes } from '../ui/format';
 import { ModelsIcon, TrashIcon } from '../ui/icons';
+import { TableHead, type Column } from '../ui/table-head';
 import { describeVerdict, estimateFit, FIT_RULE } from './fit';
 import { hostInSentence } from './host-label';
 import { formatContext, formatParams, formatQuant } from './model-format';
@@ -14,6 +15,17 @@ interface ModelTableProps {
   list: HostModels;
   onDelete: (model: ModelDetails) => void;
 }
+
+const COLUMNS: readonly Column[] = [
+  { label: 'Model' },
+  { label: 'Arch', col: 'col-arch' },
+  { label: 'Params', col: 'col-params', num: true },
+  { label: 'Quant', col: 'col-quant' },
+  { label: 'Context', col: 'col-ctx', num: true },
+  { label: 'Size', col: 'col-size', num: true },
+  { label: 'Fits', col: 'col-fit', title: FIT_RULE },
+  { label: 'Actions', col: 'col-actions', hidden: true },
+];
 
 /** The host's installed models with their GGUF facts and a fit estimate per GPU. */
 export function ModelTable({ host, list, onDelete }: ModelTableProps) {
@@ -40,38 +52,7 @@ export function ModelTable({ host, list, onDelete }: ModelTableProps) {
   return (
     <div className="models-table-wrap">
       <table className="table models-table" aria-label={`Models on ${label}`}>
-        <colgroup>
-          <col />
-          <col className="col-arch" />
-          <col className="col-params" />
-          <col className="col-quant" />
-          <col className="col-ctx" />
-          <col className="col-size" />
-          <col className="col-fit" />
-          <col className="col-actions" />
-        </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Arch</th>
-            <th scope="col" className="num">
-              Params
-            </th>
-            <th scope="col">Quant</th>
-            <th scope="col" className="num">
-              Context
-            </th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" title={FIT_RULE}>
-              Fits
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={COLUMNS} />
         <tbody>
           {list.models.map((model) => (
             <ModelRow

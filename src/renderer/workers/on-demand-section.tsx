@@ -1,5 +1,6 @@
 import type { WorkerInfo, WorkerState } from '../../shared/sdk';
 import { describeError } from '../api/error-text';
+import { TableHead, type Column } from '../ui/table-head';
 import { useWorkersStore } from './use-workers-store';
 
 const STATE_BADGE: Record<WorkerState, { label: string; tone: string }> = {
@@ -9,6 +10,16 @@ const STATE_BADGE: Record<WorkerState, { label: string; tone: string }> = {
   stopping: { label: 'Stopping', tone: 'muted' },
   stopped: { label: 'Stopped', tone: 'muted' },
 };
+
+const COLUMNS: readonly Column[] = [
+  { label: 'Model' },
+  { label: 'State' },
+  { label: 'Port', num: true },
+  { label: 'PID', num: true },
+  { label: 'Slots busy', num: true },
+  { label: 'Restarts', num: true },
+  { label: 'Last error' },
+];
 
 /** The workers the daemon starts by itself on this computer to answer chat, and stops when idle. */
 export function OnDemandSection() {
@@ -42,25 +53,7 @@ function OnDemandTable({ workers }: { workers: WorkerInfo[] }) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="on-demand-table">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">
-              Port
-            </th>
-            <th scope="col" className="num">
-              PID
-            </th>
-            <th scope="col" className="num">
-              Slots busy
-            </th>
-            <th scope="col" className="num">
-              Restarts
-            </th>
-            <th scope="col">Last error</th>
-          </tr>
-        </thead>
+        <TableHead columns={COLUMNS} />
         <tbody>
           {workers.map((w) => {
             const badge = STATE_BADGE[w.state];

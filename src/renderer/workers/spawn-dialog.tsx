@@ -1,10 +1,11 @@
-import { cloneElement, useId, useState, type FormEvent, type ReactElement } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ErrorBody } from '../../shared/errors';
 import type { HostView } from '../../shared/events';
 import { describeError, errorTitle } from '../api/error-text';
 import { formatBytes } from '../ui/format';
-import { AlertIcon } from '../ui/icons';
-import { Modal } from './modal';
+import { Field } from '../ui/field';
+import { AlertIcon, WorkersIcon } from '../ui/icons';
+import { Modal } from '../ui/modal';
 import { BACKENDS, toRequest, type SpawnForm } from './spawn-options';
 import { useWorkerActions } from './use-worker-actions';
 
@@ -34,6 +35,7 @@ export function SpawnDialog({ hosts, onClose, onSpawned }: SpawnDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ host: string; body: ErrorBody } | null>(null);
   const [invalid, setInvalid] = useState('');
+  const formId = useId();
   const host = hosts.find((h) => h.info.name === form.host);
   const models = host?.status?.models ?? [];
   const gpus = host?.status?.gpus ?? [];
@@ -59,12 +61,37 @@ export function SpawnDialog({ hosts, onClose, onSpawned }: SpawnDialogProps) {
   };
 
   return (
-    <Modal label="Spawn worker" onClose={onClose} busy={busy} testId="spawn-dialog">
-      <form className="spawn-form" onSubmit={(e) => void submit(e)}>
-        <h2 className="wk-modal-title">Spawn worker</h2>
-        <p className="wk-modal-text">
-          Loads a model on a host and serves it to chat and the API until you stop it.
-        </p>
+    <Modal
+      label="Spawn worker"
+      title="Spawn worker"
+      icon={<WorkersIcon size={20} />}
+      onClose={onClose}
+      busy={busy}
+      testId="spawn-dialog"
+      footer={
+        <>
+          {busy ? (
+            <span className="spawn-progress" role="status" data-testid="spawn-progress">
+              <span className="spinner" aria-hidden="true" />
+              Starting {form.model} on {form.host}: loading the model…
+            </span>
+          ) : null}
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form={formId}
+            className="button primary"
+            disabled={busy || !form.model}
+          >
+            {busy ? 'Starting…' : 'Spawn'}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="spawn-form" onSubmit={(e) => void submit(e)}>
+        <p>Loads a model on a host and serves it to chat and the API until you stop it.</p>
         {hosts.length === 0 ? (
           <p className="spawn-note" role="status">
             No host is connected right now. Add or reconnect one under Hosts, then come back.
@@ -174,46 +201,8 @@ export function SpawnDialog({ hosts, onClose, onSpawned }: SpawnDialogProps) {
             </div>
           </div>
         ) : null}
-        <div className="wk-modal-actions">
-          {busy ? (
-            <span className="spawn-progress" role="status" data-testid="spawn-progress">
-              <span className="wk-spinner" aria-hidden="true" />
-              Starting {form.model} on {form.host}: loading the model…
-            </span>
-          ) : null}
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || !form.model}>
-            {busy ? 'Starting…' : 'Spawn'}
-          </button>
-        </div>
       </form>
     </Modal>
-  );
-}
-
-interface FieldProps {
-  label: string;
-  hint?: string | undefined;
-  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
-}
-
-/** A label tied to its control by id: wrapping would put the options' text in the name too. */
-function Field({ label, hint, children }: FieldProps) {
-  const id = useId();
-  return (
-    <div className="wk-field">
-      <label className="wk-field-label" htmlFor={id}>
-        {label}
-      </label>
-      {cloneElement(children, { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })}
-      {hint ? (
-        <span className="wk-field-hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      ) : null}
-    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { WorkerEntry } from '../../shared/pool-status';
-import { Modal } from './modal';
+import { StopIcon } from '../ui/icons';
+import { Modal } from '../ui/modal';
 
 interface StopDialogProps {
   host: string;
@@ -12,25 +13,31 @@ interface StopDialogProps {
 export function StopDialog({ host, worker, onConfirm, onClose }: StopDialogProps) {
   const busy = worker.slots_busy ?? 0;
   return (
-    <Modal label={`Stop ${worker.model} on ${host}`} onClose={onClose} testId="stop-dialog">
-      <h2 className="wk-modal-title">
-        Stop {worker.model} on {host}?
-      </h2>
-      <p className="wk-modal-text">
+    <Modal
+      label={`Stop ${worker.model} on ${host}`}
+      title={`Stop ${worker.model} on ${host}?`}
+      icon={<StopIcon size={20} />}
+      tone="danger"
+      onClose={onClose}
+      testId="stop-dialog"
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="button danger" onClick={onConfirm}>
+            Stop worker
+          </button>
+        </>
+      }
+    >
+      <p>
         Worker <code>{worker.id}</code>
         {worker.port !== null ? ` on port ${worker.port}` : ''} ends now and frees its memory.{' '}
         {busy > 0
           ? `It is generating ${busy === 1 ? 'a reply' : `${busy} replies`} right now: ${busy === 1 ? 'it is' : 'they are'} cut off.`
           : 'It is idle: nothing is cut off.'}
       </p>
-      <div className="wk-modal-actions">
-        <button type="button" className="button" onClick={onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className="button danger" onClick={onConfirm}>
-          Stop worker
-        </button>
-      </div>
     </Modal>
   );
 }

@@ -1,5 +1,6 @@
 import type { HostView } from '../../shared/events';
 import type { WorkerEntry } from '../../shared/pool-status';
+import { TableHead, type Column } from '../ui/table-head';
 import { formatSince } from './format-since';
 import type { WorkerRow } from './worker-rows';
 
@@ -28,46 +29,30 @@ const BACKEND_LABEL: Record<WorkerEntry['backend'], string> = {
   vulkan: 'Vulkan',
 };
 
+const COLUMNS: readonly Column[] = [
+  { label: 'Model' },
+  { label: 'Host', col: 'w-host' },
+  { label: 'Backend', col: 'w-backend' },
+  { label: 'Port', col: 'w-port', num: true },
+  { label: 'State', col: 'w-state' },
+  { label: 'Slots', col: 'w-slots' },
+  {
+    label: 'Tok/s',
+    col: 'w-rate',
+    num: true,
+    title: 'Tokens per second: the agent does not report it yet',
+  },
+  { label: 'Started', col: 'w-started' },
+  { label: 'Actions', col: 'w-actions', hidden: true },
+];
+
 /** Every worker on every host, one row each, with its actions. */
 export function WorkersTable(props: WorkersTableProps) {
   const { rows, hosts, now, selected } = props;
   return (
     <div className="table-wrap">
       <table className="table workers-table" data-testid="workers-table">
-        <colgroup>
-          <col />
-          <col className="w-host" />
-          <col className="w-backend" />
-          <col className="w-port" />
-          <col className="w-state" />
-          <col className="w-slots" />
-          <col className="w-rate" />
-          <col className="w-started" />
-          <col className="w-actions" />
-        </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Host</th>
-            <th scope="col">Backend</th>
-            <th scope="col" className="num">
-              Port
-            </th>
-            <th scope="col">State</th>
-            <th scope="col">Slots</th>
-            <th
-              scope="col"
-              className="num"
-              title="Tokens per second: the agent does not report it yet"
-            >
-              Tok/s
-            </th>
-            <th scope="col">Started</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={COLUMNS} />
         <tbody>
           {rows.map((row) => (
             <Row
@@ -171,7 +156,7 @@ function Row({ row, gpuName, now, selected, onLogs, onRestart, onStop }: RowProp
         </button>
         <button
           type="button"
-          className="ghost-button small stop"
+          className="ghost-button small danger"
           disabled={pending !== null}
           onClick={() => onStop(row)}
         >
