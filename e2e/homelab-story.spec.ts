@@ -233,8 +233,9 @@ test('a homelab owner sets up two hosts, downloads, installs, serves, chats and 
   await expect(b).toHaveAttribute('data-state', 'online', { timeout: 90_000 });
   await shots(page, '7-back', b);
 
-  // 8. Stop the worker.
+  // 8. The worker list now shows the speed of that reply; stop the worker.
   await nav(page, 'Workers');
+  await expect(worker.getByTestId('worker-rate')).toHaveText(/^\d/);
   await worker.getByRole('button', { name: 'Stop', exact: true }).click();
   await page
     .getByRole('dialog', { name: /^Stop / })

@@ -121,6 +121,16 @@ describe('applyClusterEvent', () => {
     ]);
   });
 
+  it('keeps the last decode rate of each worker', () => {
+    const state = run([
+      online('a'),
+      { type: 'worker_rate', data: { host: 'a', worker: 'w1', tokens_per_sec: 30 } },
+      { type: 'worker_rate', data: { host: 'a', worker: 'w1', tokens_per_sec: 42 } },
+      { type: 'worker_rate', data: { host: 'a', worker: 'w2', tokens_per_sec: 7 } },
+    ]);
+    expect(state.hosts[0]?.worker_rates).toEqual({ w1: 42, w2: 7 });
+  });
+
   it('ignores events about a host it does not know', () => {
     const state = run([online('a')]);
     const after = applyClusterEvent(state, { type: 'workers', data: { host: 'zz', workers: [] } });

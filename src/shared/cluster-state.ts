@@ -38,6 +38,11 @@ export function applyClusterEvent(state: ClusterSnapshot, event: ClusterEvent): 
       }));
     case 'workers':
       return update(state, event.data.host, (view) => ({ ...view, workers: event.data.workers }));
+    case 'worker_rate':
+      return update(state, event.data.host, (view) => ({
+        ...view,
+        worker_rates: { ...view.worker_rates, [event.data.worker]: event.data.tokens_per_sec },
+      }));
     case 'models_changed':
       return state;
     case 'downloads':
@@ -60,6 +65,7 @@ export function emptyView(info: HostInfo): HostView {
     status_at: null,
     status_error: null,
     workers: [],
+    worker_rates: {},
     downloads: [],
     history: [],
   };

@@ -41,6 +41,8 @@ export interface HostView {
   /** Why the last status could not be read (agent missing, outdated…), null when it could. */
   status_error: ErrorBody | null;
   workers: WorkerEntry[];
+  /** Decode tokens/s of each worker's last reply through this daemon, by worker id. */
+  worker_rates: Record<string, number>;
   /** Downloads the host's agent knows of, running or ended, newest first. */
   downloads: DownloadView[];
   /** GPU samples of the last ~10 minutes, oldest first. */
@@ -63,6 +65,8 @@ export type ClusterEvent =
     }
   | { type: 'host_status_error'; data: { host: string; at: number; error: ErrorBody } }
   | { type: 'workers'; data: { host: string; workers: WorkerEntry[] } }
+  /** A reply finished on a worker: its decode speed. */
+  | { type: 'worker_rate'; data: { host: string; worker: string; tokens_per_sec: number } }
   /** The host's models folder changed (download done, upload, delete): re-read its models. */
   | { type: 'models_changed'; data: { host: string } }
   /** The host's downloads as its agent lists them (when it comes online). */

@@ -268,6 +268,11 @@ describe('a pool host through the daemon API', () => {
       max_tokens: 64,
     });
     expect(reply.choices[0]?.message.content).toBe(models.scriptText);
+    // The live state keeps that reply's decode rate for the worker list.
+    const [first] = await sse(API.events, () => true);
+    const snapshot = JSON.parse(first?.data ?? '{}') as ClusterSnapshot;
+    const rates = snapshot.hosts.find((h) => h.info.name === HOST)?.worker_rates ?? {};
+    expect(rates[workerId]).toBeGreaterThan(0);
 
     // The native API says which host and worker served it.
     const task = await daemon.call('POST', API.tasks, {

@@ -61,7 +61,11 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     onChange: () => jobs?.pump(),
     onWorkers: (host, workers) => monitor.workersChanged(host, workers),
   });
-  jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
+  jobs = new Jobs({
+    ...{ models, supervisor, cluster, logger, metrics },
+    onRate: (host, worker, rate) =>
+      events.publish({ type: 'worker_rate', data: { host, worker, tokens_per_sec: rate } }),
+  });
   let hosts = new Set<string>();
   const app = createServer({
     ...{

@@ -59,6 +59,8 @@ export class Jobs {
       supervisor: WorkerSupervisor;
       cluster: ClusterWorkers;
       logger: Logger;
+      /** A reply ended on a worker: its decode rate (for the live worker list). */
+      onRate?: (host: string, workerId: string, tokensPerSec: number) => void;
       metrics: DaemonMetrics;
     },
   ) {}
@@ -208,6 +210,7 @@ export class Jobs {
           event.data = { ...event.data, host: lease.host, worker_id: lease.workerId };
         } else if (event.type === 'metrics') {
           this.recordMetrics(event.data);
+          this.deps.onRate?.(lease.host, lease.workerId, event.data.tokens_per_sec);
         }
         if (event.type === 'end' || event.type === 'error') terminal = event;
         else job.events.append({ ...event, id: undefined });

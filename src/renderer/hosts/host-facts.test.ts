@@ -18,6 +18,7 @@ const view = (over: Partial<HostView> = {}): HostView => ({
   status: null,
   status_at: null,
   status_error: null,
+  worker_rates: {},
   workers: [],
   downloads: [],
   history: [],

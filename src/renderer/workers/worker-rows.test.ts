@@ -31,6 +31,7 @@ function host(
     status_at: null,
     status_error: null,
     workers,
+    worker_rates: {},
     downloads: [],
     history: [],
   };

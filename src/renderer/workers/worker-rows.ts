@@ -17,6 +17,8 @@ export interface WorkerRow {
   host: string;
   worker: WorkerEntry;
   pending: PendingAction['kind'] | null;
+  /** Decode tokens/s of its last reply through this daemon, if it gave one. */
+  rate: number | null;
   /**
    * Stopped for a restart and gone from the agent's list, its replacement not there yet: kept in
    * place so the table does not lose a row and gain one a few seconds later.
@@ -39,6 +41,7 @@ export function buildRows(hosts: HostView[], pending: Record<string, PendingActi
         host: host.info.name,
         worker,
         pending: pending[key]?.kind ?? null,
+        rate: host.worker_rates[worker.id] ?? null,
         ghost: false,
       });
     }
@@ -52,6 +55,7 @@ export function buildRows(hosts: HostView[], pending: Record<string, PendingActi
         host: action.host,
         worker: action.worker,
         pending: 'restarting',
+        rate: null,
         ghost: true,
       });
   }

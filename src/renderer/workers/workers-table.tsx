@@ -1,6 +1,7 @@
 import type { HostView } from '../../shared/events';
 import type { WorkerEntry } from '../../shared/pool-status';
 import { TableHead, type Column } from '../ui/table-head';
+import { formatRate } from '../ui/format';
 import { formatSince } from './format-since';
 import type { WorkerRow } from './worker-rows';
 
@@ -131,8 +132,12 @@ function Row({ row, gpuName, now, selected, onLogs, onRestart, onStop }: RowProp
       <td>
         <SlotsBar busy={w.slots_busy} total={w.slots_total} />
       </td>
-      <td className="num muted" title="The agent does not report tokens per second yet">
-        —
+      <td
+        className="num mono"
+        data-testid="worker-rate"
+        title="Decode speed of its last reply through this daemon"
+      >
+        {row.rate === null ? '—' : formatRate(row.rate)}
       </td>
       <td className="nowrap" title={new Date(w.started_at).toLocaleString()}>
         {formatSince(w.started_at, now)}

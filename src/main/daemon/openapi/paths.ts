@@ -28,6 +28,7 @@ const CLUSTER_EVENTS = keysOf<ClusterEventType>({
   host_status: true,
   host_status_error: true,
   workers: true,
+  worker_rate: true,
   models_changed: true,
   downloads: true,
   download: true,
