@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyStats } from './chat-types';
-import { FrameBatcher, type Scheduler } from './frame-batcher';
+import type { Scheduler } from '../ui/frame-scheduler';
+import { FrameBatcher } from './frame-batcher';
 
 function manualScheduler() {
   const queue: (() => void)[] = [];

@@ -1,29 +1,5 @@
+import { frameScheduler, type Scheduler } from '../ui/frame-scheduler';
 import type { ReplyStats } from './chat-types';
-
-/** Runs a callback soon; returns a function that cancels it. */
-export type Scheduler = (run: () => void) => () => void;
-
-/**
- * Next animation frame, or 250 ms at the latest: a hidden tab gets no frames, and its stream
- * should still reach the store (and so the saved history) now and then.
- */
-export const frameScheduler: Scheduler = (run) => {
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    run();
-  };
-  const frame = requestAnimationFrame(once);
-  const timer = setTimeout(once, 250);
-  return () => {
-    done = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-  };
-};
 
 /**
  * Collects a stream's tokens and stats and hands them to the store once per frame. At 2,000+

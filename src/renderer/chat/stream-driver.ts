@@ -3,7 +3,8 @@ import { toUiError } from '../api/error-text';
 import { requestMessages } from './chat-reducers';
 import { newId, selectActive, type ChatState } from './chat-slice';
 import type { ChatItem, ReplyStats } from './chat-types';
-import { FrameBatcher, frameScheduler, type Scheduler } from './frame-batcher';
+import { frameScheduler, type Scheduler } from '../ui/frame-scheduler';
+import { FrameBatcher } from './frame-batcher';
 
 export interface StreamDriverDeps {
   store: { getState: () => ChatState };

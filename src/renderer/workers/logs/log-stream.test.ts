@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSse } from '../../../shared/sse';
 import { LogBuffer } from './log-buffer';
-import { openLogStream, type LogStreamState, type Scheduler } from './log-stream';
+import type { Scheduler } from '../../ui/frame-scheduler';
+import { openLogStream, type LogStreamState } from './log-stream';
 
 const soon: Scheduler = (run) => {
   const timer = setTimeout(run, 0);

@@ -2,6 +2,7 @@ import { API } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
 import type { WorkerLogEvent } from '../../../shared/hosts';
 import { decodeSse, iterateBody } from '../../../shared/sse';
+import { frameScheduler, type Scheduler } from '../../ui/frame-scheduler';
 import type { LogBuffer } from './log-buffer';
 import { OverlapTrimmer } from './log-resync';
 
@@ -11,9 +12,6 @@ export type LogStreamState =
   | { status: 'streaming' }
   | { status: 'ended'; reason: string }
   | { status: 'error'; message: string };
-
-/** Runs a callback soon; returns a function that cancels it. */
-export type Scheduler = (run: () => void) => () => void;
 
 export interface LogStreamOptions {
   host: string;
@@ -31,28 +29,6 @@ export interface LogStreamOptions {
   /** Wait before the one retry after a dropped connection (default 1 s). */
   retryDelayMs?: number;
 }
-
-/**
- * Next animation frame, or 250 ms at the latest: a hidden tab gets no frames, and its buffer
- * should still take the lines (and apply the cap) now and then.
- */
-export const frameScheduler: Scheduler = (run) => {
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    run();
-  };
-  const frame = requestAnimationFrame(once);
-  const timer = setTimeout(once, 250);
-  return () => {
-    done = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-  };
-};
 
 /** A connection that stayed up this long earns a fresh retry. */
 const STABLE_MS = 10_000;
