@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { agentAnswer, remoteAgent } from '../../src/main/daemon/hosts/agent-runner';
 import { poolCommand, SshSession } from '../../src/main/ssh';
 import { hostOptions } from '../../src/main/ssh/test-support';
 import { startTestHosts } from '../testing/test-hosts';
@@ -15,8 +16,9 @@ const AGENT = fileURLToPath(new URL('../../out/main/rbees-pool.js', import.meta.
 /**
  * Control-plane latency: the same remote command N times over rbees' persistent ssh2 session and
  * through a fresh OpenSSH `ssh` each time, against a real sshd test host. Two commands: `true`
- * (the transport alone) and `rbees-pool status --json` (what the daemon runs; includes starting
- * Node on the host).
+ * (the transport alone) and `rbees-pool status --json` (includes starting Node on the host), plus
+ * `status` the way the daemon runs it: `remoteAgent`, answered by the session's long-lived
+ * `rbees-pool serve --stdio`.
  */
 export async function benchControlPlane(calls = 50): Promise<void> {
   const hosts = await startTestHosts({ count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } });
@@ -52,20 +54,32 @@ export async function benchControlPlane(calls = 50): Promise<void> {
     console.log(
       `${'command'.padEnd(36)}${'path'.padEnd(22)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'ratio'.padStart(8)}`,
     );
+    const row = (label: string, path: string, times: number[], ratio: string) =>
+      console.log(
+        `${label.padEnd(36)}${path.padEnd(22)}${median(times).toFixed(1).padStart(8)}` +
+          `${percentile(times, 0.95).toFixed(1).padStart(8)}${ratio.padStart(8)}`,
+      );
+    let freshStatus: number[] = [];
     for (const [label, command] of [
       ['true', 'true'],
       ['rbees-pool status --json', status],
     ] as const) {
       const persistent = await timeCalls(viaSession(command), calls);
       const fresh = await timeCalls(viaSsh(command), calls);
-      const row = (path: string, times: number[], ratio: string) =>
-        console.log(
-          `${label.padEnd(36)}${path.padEnd(22)}${median(times).toFixed(1).padStart(8)}` +
-            `${percentile(times, 0.95).toFixed(1).padStart(8)}${ratio.padStart(8)}`,
-        );
-      row('fresh ssh per call', fresh, '1.0');
-      row('persistent session', persistent, (median(fresh) / median(persistent)).toFixed(1));
+      row(label, 'fresh ssh per call', fresh, '1.0');
+      row(label, 'persistent session', persistent, (median(fresh) / median(persistent)).toFixed(1));
+      if (command === status) freshStatus = fresh;
     }
+    const runner = remoteAgent(host.name, session, tmp);
+    const served = await timeCalls(async () => {
+      await agentAnswer(runner, ['status'], 'status');
+    }, calls);
+    row(
+      'rbees-pool status (daemon)',
+      'persistent agent',
+      served,
+      (median(freshStatus) / median(served)).toFixed(1),
+    );
   } finally {
     await session.close();
     await hosts.stop();

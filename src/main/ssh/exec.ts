@@ -149,3 +149,27 @@ export function execOnClient(
   });
   return { lines: queue, exit };
 }
+
+/**
+ * Starts `command` on a new channel and hands the channel over as is, stdin included, for a
+ * conversation with a long-lived remote process. The caller owns the channel and closes it.
+ */
+export async function openExecChannel(
+  client: () => Promise<Client>,
+  hostName: string,
+  command: string,
+): Promise<ClientChannel> {
+  const c = await client();
+  return new Promise((resolve, reject) => {
+    c.exec(command, (err, ch) => {
+      if (err) {
+        reject(
+          new RbeesError(
+            'SSH_CONNECT_FAILED',
+            `${hostName}: could not start \`${command}\`: ${err.message}`,
+          ),
+        );
+      } else resolve(ch);
+    });
+  });
+}

@@ -1,9 +1,9 @@
-import type { Client } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
 import { DEFAULT_TIMINGS, openConnection } from './connect';
 import type { OpenConnection, SshHostOptions, SshTimings } from './connect';
-import { execOnClient } from './exec';
+import { execOnClient, openExecChannel } from './exec';
 import type { ExecOptions, RemoteProcess } from './exec';
 
 export type { SshHostOptions, SshTimings } from './connect';
@@ -102,6 +102,15 @@ export class SshSession {
   /** Runs `command` on its own channel; waits for a connection attempt in progress. */
   exec(command: string, options: ExecOptions = {}): RemoteProcess {
     return execOnClient(() => this.client(false), this.host.name, command, options);
+  }
+
+  /**
+   * Runs `command` on its own channel and returns the channel itself (stdin, stdout, stderr), for
+   * a long-lived remote process the caller talks to. The caller owns it and closes it; the channel
+   * closes with the connection.
+   */
+  openChannel(command: string): Promise<ClientChannel> {
+    return openExecChannel(() => this.client(false), this.host.name, command);
   }
 
   /**

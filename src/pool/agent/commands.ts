@@ -1,5 +1,12 @@
 /** The command tree. Each command imports its implementation when it runs, not before. */
-import { COMMON_HELP, parseCommand, positionals, type Command, type Group } from './cli';
+import {
+  COMMON_HELP,
+  parseCommand,
+  positionals,
+  UsageError,
+  type Command,
+  type Group,
+} from './cli';
 import { MODELS } from './models-command';
 import { WORKER } from './worker-command';
 
@@ -28,6 +35,31 @@ const status: Command = {
     ]);
     const report = await hostStatus();
     out.emit({ event: 'status', ...report }, formatStatus(report));
+  },
+};
+
+const SERVE_USAGE = `usage: rbees-pool serve --stdio
+
+For the daemon: answers requests for short read-only commands (status, models list, worker
+list) as JSON lines on stdin/stdout, one process per SSH session, until stdin ends.
+  --stdio            the only transport: JSON lines on stdin, answers on stdout
+${COMMON_HELP}`;
+
+const serve: Command = {
+  kind: 'command',
+  name: 'serve',
+  summary: "answer the daemon's read-only requests over stdin/stdout",
+  usage: SERVE_USAGE,
+  async run(argv) {
+    const { values, positionals: rest } = parseCommand(
+      argv,
+      { stdio: { type: 'boolean' } },
+      SERVE_USAGE,
+    );
+    positionals(rest, [], SERVE_USAGE);
+    if (!values.stdio) throw new UsageError('serve needs --stdio', SERVE_USAGE);
+    const { serveStdio } = await import('./serve');
+    return serveStdio(ROOT);
   },
 };
 
@@ -60,5 +92,6 @@ export const ROOT: Group = {
       children: [updateCommand('pull', 'git pull --ff-only in the agent checkout')],
     },
     updateCommand('self-update', 'same as `git pull`'),
+    serve,
   ],
 };

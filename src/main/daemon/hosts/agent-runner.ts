@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { isErrorCode, RbeesError } from '../../../shared/errors';
 import { LineQueue, LineSplitter, poolCommand } from '../../ssh';
+import { agentServe, isServed } from './agent-serve';
 import type { ExitStatus, OutputLine, RemoteProcess, SshSession } from '../../ssh';
 
 /** Started as `./rbees-pool` in the agent dir: a non-interactive SSH shell rarely has it on PATH. */
@@ -21,12 +22,29 @@ export interface AgentRunner {
 
 /** A pool host's agent, over its SSH session. */
 export function remoteAgent(host: string, session: SshSession, agentDir: string): AgentRunner {
+  // One long-lived `serve` per session answers the short read-only commands (no Node start-up
+  // per call); the rest, and requests with their own env, run as a plain exec.
+  const serve = agentServe(
+    session,
+    poolCommand(agentDir, ['serve', '--stdio', '--json'], AGENT_PROGRAM),
+  );
   return {
     host,
-    run: (args, options = {}) =>
-      session.exec(poolCommand(agentDir, [...args, '--json'], AGENT_PROGRAM, options.env), {
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
+    run(args, options = {}) {
+      const exec = (): RemoteProcess =>
+        session.exec(poolCommand(agentDir, [...args, '--json'], AGENT_PROGRAM, options.env), {
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      if (options.env === undefined && isServed(args)) {
+        return serve.run(args, exec, options.signal);
+      }
+      const proc = exec();
+      if (args[0] === 'self-update' || args[0] === 'git') {
+        // The serve process runs the code it started with: the next call starts the new one.
+        proc.exit.then(serve.restart, serve.restart);
+      }
+      return proc;
+    },
   };
 }
 
