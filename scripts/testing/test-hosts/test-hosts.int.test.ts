@@ -90,7 +90,8 @@ describe('test hosts', () => {
     const extra = await startTestHosts({ count: 1 });
     const h = extra.hosts[0];
     if (!h) throw new Error('no host');
-    const busy = ssh(h, 'sleep 300'); // A live session must not survive stop() either.
+    // A live session must not survive stop() either (an odd duration: nothing else sleeps it).
+    const busy = ssh(h, 'sleep 3137');
     await new Promise((r) => setTimeout(r, 500));
     const pid = h.sshdPid;
     await extra.stop();
@@ -102,7 +103,7 @@ describe('test hosts', () => {
       expect(await run('ip', ['-o', '-4', 'addr'])).not.toContain(h.address);
     }
     const ps = await run('ps', ['-eo', 'stat=,args=']);
-    const live = ps.split('\n').filter((l) => l.includes('sleep 300') && !l.startsWith('Z'));
+    const live = ps.split('\n').filter((l) => l.includes('sleep 3137') && !l.startsWith('Z'));
     expect(live).toEqual([]);
   });
 });
