@@ -2,16 +2,14 @@
  * The long-lived `rbees-pool serve --stdio` per SSH session: the built daemon and agent against a
  * real OpenSSH test host (the hosts share this filesystem and process table).
  */
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
 import type { DaemonProcess } from '../../../scripts/testing/daemon-process';
 import { eventually } from '../../../scripts/testing/eventually';
-import { startTestHosts } from '../../../scripts/testing/test-hosts';
-import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
-import { run } from '../../../scripts/testing/test-hosts/proc';
+import { startPool } from '../../../scripts/testing/pool-fixture';
+import type { PoolFixture } from '../../../scripts/testing/pool-fixture';
+import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { API } from '../../shared/api';
 import type { HostStatusResponse } from '../../shared/hosts';
 import { AGENT_BUNDLE, installLauncher, pidsMentioning } from '../cli/test-cli';
@@ -19,7 +17,7 @@ import { LineSplitter, poolCommand, SshSession } from '../ssh';
 import { hostOptions } from '../ssh/test-support';
 import { agentAnswer, remoteAgent } from './hosts/agent-runner';
 
-let hosts: TestHosts;
+let pool: PoolFixture;
 let host: TestHost;
 let daemon: DaemonProcess;
 let dir: string;
@@ -51,40 +49,19 @@ async function session(): Promise<SshSession> {
 }
 
 beforeAll(async () => {
-  hosts = await startTestHosts({ count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } });
-  [host] = hosts.hosts as [TestHost];
-  dir = await mkdtemp(join(tmpdir(), 'rbees-serve-'));
-  await run('chmod', ['755', dir]);
-  const knownHosts = join(dir, 'user_known_hosts');
-  await writeFile(knownHosts, '');
-  daemon = await startDaemonProcess({
-    env: { RBEES_SSH_KNOWN_HOSTS: knownHosts, SSH_AUTH_SOCK: '' },
-  });
+  pool = await startPool({ hosts: { count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } } });
+  [host] = pool.hosts as [TestHost];
+  ({ daemon, dir } = pool);
 }, 120_000);
 
 afterAll(async () => {
-  await daemon?.stop();
-  await hosts?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await pool?.stop();
 });
 
 describe('rbees-pool serve', () => {
   it('answers the daemon with one serve process per session, gone with the host', async () => {
     const agent = await agentDir('agent');
-    expect(
-      (
-        await daemon.call('POST', API.hosts, {
-          name: 'gpu1',
-          spec: `${host.user}@${host.address}:${host.port}`,
-          identity_file: host.clientKeyPath,
-          agent_dir: agent.dir,
-        })
-      ).status,
-    ).toBe(201);
-    const trusted = await daemon.call('POST', API.hostTrust('gpu1'), {
-      fingerprint: host.hostKeyFingerprint,
-    });
-    expect(trusted.status).toBe(200);
+    await pool.register('gpu1', host, agent.dir); // fails unless the host comes online
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => daemon.call('GET', API.hostStatus('gpu1'))),
