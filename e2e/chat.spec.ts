@@ -2,6 +2,12 @@ import type { Page } from '@playwright/test';
 import { startDaemonProcess } from '../scripts/testing/daemon-process';
 import { expect, shot, test } from './fixtures';
 
+/** The Web Storage calls used in the page (this file is type-checked without the DOM). */
+interface WebStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 async function openChat(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByRole('button', { name: 'Chat', exact: true }).click();
@@ -85,6 +91,78 @@ test.describe('chat in headless mode', () => {
     await expect(error).toHaveAttribute('data-code', 'MODEL_LOAD_FAILED');
     await expect(error).toContainText('broken');
     await page.screenshot({ path: shot('chat-load-error'), fullPage: true });
+  });
+
+  test('keeps the history in the daemon, and moves an old browser-kept history in', async ({
+    browser,
+    daemon,
+  }) => {
+    // A page of the previous version kept its conversations in localStorage (version 1).
+    const legacy = {
+      version: 1,
+      state: {
+        conversations: {
+          old1: {
+            id: 'old1',
+            title: 'From before the update',
+            created_at: 1,
+            updated_at: 2,
+            messages: [
+              { id: 'u', role: 'user', content: 'Old question', status: 'done', created_at: 1 },
+              {
+                id: 'a',
+                role: 'assistant',
+                content: 'Old answer, cut short',
+                status: 'streaming',
+                created_at: 2,
+              },
+            ],
+          },
+        },
+        order: ['old1'],
+        activeId: 'old1',
+        settings: { model: 'script', systemPrompt: '', temperature: 0.7, maxTokens: 512 },
+        settingsOpen: true,
+        draft: '',
+      },
+    };
+    const before = await browser.newContext();
+    // Seeded once per tab (the page reloads nothing here, but a seed must not come back).
+    await before.addInitScript((value) => {
+      const { localStorage, sessionStorage } = globalThis as unknown as Record<string, WebStorage>;
+      if (!sessionStorage?.getItem('seeded')) {
+        localStorage?.setItem('rbees.chat', value);
+        sessionStorage?.setItem('seeded', '1');
+      }
+    }, JSON.stringify(legacy));
+    const oldPage = await before.newPage();
+    await openChat(oldPage, daemon.openUrl);
+    await expect(oldPage.getByText('Old answer, cut short')).toBeVisible();
+    // Moved to the daemon, and out of this browser: it lives in one place only.
+    const listed = await daemon.call('GET', '/api/conversations');
+    expect(JSON.stringify(listed.json)).toContain('From before the update');
+    await expect
+      .poll(() =>
+        oldPage.evaluate(
+          () =>
+            (globalThis as unknown as Record<string, WebStorage>).localStorage?.getItem(
+              'rbees.chat',
+            ) ?? '',
+        ),
+      )
+      .not.toContain('Old question');
+    await before.close();
+
+    // Another browser (nothing in its storage) sees the whole history, messages included.
+    const fresh = await browser.newContext();
+    const page = await fresh.newPage();
+    await openChat(page, daemon.openUrl);
+    await page.getByRole('button', { name: 'From before the update', exact: true }).click();
+    await expect(page.getByTestId('message-user')).toContainText('Old question');
+    const cut = page.getByTestId('message-assistant');
+    await expect(cut).toHaveAttribute('data-status', 'stopped');
+    await page.screenshot({ path: shot('chat-history-from-daemon'), fullPage: true });
+    await fresh.close();
   });
 
   test('shows every view in light and dark', async ({ page, daemon }) => {

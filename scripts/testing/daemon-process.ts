@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,8 +14,10 @@ export interface DaemonProcess {
   child: ChildProcess;
   /** One API call with the daemon's token (or `token`; null sends none); the JSON answer. */
   call(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiAnswer>;
-  /** SIGTERM, wait for exit, remove RBEES_HOME. */
+  /** SIGTERM, wait for exit, remove RBEES_HOME (unless the caller gave it). */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: nothing is cleaned up, RBEES_HOME is kept for a restart. */
+  kill(): Promise<void>;
 }
 
 export interface ApiAnswer {
@@ -27,6 +29,8 @@ export interface DaemonProcessOptions {
   /** Model files to link into `$RBEES_HOME/models`, optionally under another file name. */
   models?: (string | { path: string; as: string })[];
   env?: Record<string, string>;
+  /** An RBEES_HOME to start in (a restart); the caller removes it. Default: a fresh one. */
+  home?: string;
 }
 
 const SERVE = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url));
@@ -38,12 +42,15 @@ const SERVE = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url))
 export async function startDaemonProcess(
   options: DaemonProcessOptions = {},
 ): Promise<DaemonProcess> {
-  const home = mkdtempSync(join(tmpdir(), 'rbees-home-'));
+  const ownHome = options.home === undefined;
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'rbees-home-'));
   const env = {
     ...process.env,
     RBEES_HOME: home,
     RBEES_PORT: '0',
     RBEES_WORKER_THREADS: '1',
+    // Cut links are noticed in 15 s (3 missed heartbeats) rather than the default 45 s.
+    RBEES_HEARTBEAT_S: '5',
     ...options.env,
   };
   const child = spawn(process.execPath, [SERVE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,13 +66,13 @@ export async function startDaemonProcess(
     );
   });
   const openUrl = await listening.catch((err: unknown) => {
-    rmSync(home, { recursive: true, force: true });
+    if (ownHome) rmSync(home, { recursive: true, force: true });
     throw err;
   });
   // Models are linked after the daemon made $RBEES_HOME/models: it reads the folder per request.
   for (const model of options.models ?? []) {
     const { path, as } = typeof model === 'string' ? { path: model, as: basename(model) } : model;
-    symlinkSync(path, join(home, 'models', as));
+    if (!existsSync(join(home, 'models', as))) symlinkSync(path, join(home, 'models', as));
   }
   const url = new URL(openUrl);
   const daemonToken = decodeURIComponent(url.hash.replace(/^#token=/, ''));
@@ -100,7 +107,13 @@ export async function startDaemonProcess(
         await exited;
         clearTimeout(killer);
       }
-      rmSync(home, { recursive: true, force: true });
+      if (ownHome) rmSync(home, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

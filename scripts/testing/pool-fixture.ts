@@ -25,6 +25,11 @@ export interface PoolFixture {
   agentDir: string;
   /** The Hugging Face stand-in (when repos were given), reachable from the first host. */
   hf: HfStandIn | undefined;
+  /**
+   * Kills the daemon (SIGKILL, as a crash) and starts a new one on the same RBEES_HOME, which
+   * `daemon` then is. The hosts, their agents and their workers are left as they are.
+   */
+  crashDaemon(): Promise<DaemonProcess>;
   /** Adds `host` to the daemon as `name` and trusts its key; resolves once it is online. */
   register(name: string, host: TestHost, agentDir?: string): Promise<void>;
   stop(): Promise<void>;
@@ -42,11 +47,14 @@ export async function startPool(options: PoolFixtureOptions = {}): Promise<PoolF
   let hf: HfStandIn | undefined;
   let daemon: DaemonProcess | undefined;
   const dir = await mkdtemp(join(tmpdir(), 'rbees-pool-'));
+  // The fixture owns the daemon's home, so that a restarted daemon finds it as it was.
+  const home = await mkdtemp(join(tmpdir(), 'rbees-home-'));
   const stop = async (): Promise<void> => {
     await daemon?.stop();
     await hf?.stop();
     await testHosts.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
   };
   try {
     const [first] = testHosts.hosts;
@@ -57,8 +65,9 @@ export async function startPool(options: PoolFixtureOptions = {}): Promise<PoolF
     await run('chmod', ['755', dir]);
     const agentDir = join(dir, 'agent');
     await installLauncher(agentDir);
-    const started = await startDaemonProcess({
+    const daemonOptions: DaemonProcessOptions = {
       ...options.daemon,
+      home,
       env: {
         // No ssh-agent and an empty OpenSSH known_hosts: like a fresh machine.
         RBEES_SSH_KNOWN_HOSTS: join(dir, 'none'),
@@ -66,15 +75,23 @@ export async function startPool(options: PoolFixtureOptions = {}): Promise<PoolF
         ...(hf ? { HF_ENDPOINT: hf.url } : {}),
         ...options.daemon?.env,
       },
-    });
+    };
+    const started = await startDaemonProcess(daemonOptions);
     daemon = started;
-    return {
+    const fixture: PoolFixture = {
       hosts: testHosts.hosts,
       daemon: started,
       dir,
       agentDir,
       hf,
+      async crashDaemon() {
+        await daemon?.kill();
+        daemon = await startDaemonProcess(daemonOptions);
+        fixture.daemon = daemon;
+        return daemon;
+      },
       async register(name, host, hostAgentDir = agentDir) {
+        const started = fixture.daemon;
         const added = await started.call('POST', API.hosts, {
           name,
           spec: `${host.user}@${host.address}:${host.port}`,
@@ -91,6 +108,7 @@ export async function startPool(options: PoolFixtureOptions = {}): Promise<PoolF
       },
       stop,
     };
+    return fixture;
   } catch (err) {
     await stop();
     throw err;

@@ -13,11 +13,25 @@ export const API = {
   /** This API as an OpenAPI 3.1 document (also kept as docs/openapi.json). */
   openapi: '/api/openapi.json',
   hosts: '/api/hosts',
+  /** The chat history (SQLite): GET lists, see conversations.ts. */
+  conversations: '/api/conversations',
+  conversation: (id: string) => `/api/conversations/${encodeURIComponent(id)}`,
+  /** PUT creates or replaces one message; DELETE removes it. */
+  conversationMessage: (id: string, messageId: string) =>
+    `/api/conversations/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`,
+  /** POST: an older UI's browser-kept history, moved in once. */
+  conversationsImport: '/api/conversations/import',
+  /** GET all, PATCH some (a null value removes a key). */
+  settings: '/api/settings',
   sshAliases: '/api/ssh-aliases',
   host: (name: string) => `/api/hosts/${encodeURIComponent(name)}`,
   hostConnect: (name: string) => `/api/hosts/${encodeURIComponent(name)}/connect`,
   hostTrust: (name: string) => `/api/hosts/${encodeURIComponent(name)}/trust`,
   hostStatus: (name: string) => `/api/hosts/${encodeURIComponent(name)}/status`,
+  /** GET: the installed agent's version against the one this app ships. */
+  hostAgent: (name: string) => `/api/hosts/${encodeURIComponent(name)}/agent`,
+  /** POST: replace a changed host key saved in rbees' own known_hosts by the confirmed one. */
+  hostReplaceKey: (name: string) => `/api/hosts/${encodeURIComponent(name)}/replace-key`,
   /** POST: install or update the agent on the host; its steps stream back as SSE. */
   hostInstall: (name: string) => `/api/hosts/${encodeURIComponent(name)}/install`,
   hostModels: (name: string) => `/api/hosts/${encodeURIComponent(name)}/models`,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors';
 import type {
   DownloadState,
   HostStatus,
@@ -20,14 +21,65 @@ export interface HostInfo {
   state: HostState;
   /** Why the host is offline, when it is. */
   reason?: string;
+  /** The code of `reason` (SSH_HOSTKEY_MISMATCH: the key changed, see /replace-key). */
+  reason_code?: ErrorCode;
 }
 
 export interface HostsResponse {
   hosts: HostInfo[];
 }
 
+/** A key known_hosts holds for a host, as the changed-key dialog shows it. */
+export interface KnownHostKey {
+  /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  key_type: string;
+  /** The known_hosts file that holds it, `~/…` for the daemon user's home. */
+  file: string;
+  line: number;
+}
+
+/**
+ * The `details` of SSH_HOSTKEY_MISMATCH for a changed key (`revoked: true` instead for a key
+ * marked @revoked; neither when the host offered none of the known key types).
+ */
+export interface HostKeyChange {
+  host: string;
+  port: number;
+  /** What the host presents now. */
+  fingerprint: string;
+  key_type: string;
+  /** What known_hosts expects: the old keys. */
+  known: KnownHostKey[];
+  /** Every old key is in rbees' own known_hosts: `POST …/replace-key` may replace them. */
+  replaceable: boolean;
+  /** Otherwise the command that removes them from the user's file (rbees never edits it). */
+  remove_command: string | null;
+  /** The first old key's file and line (for messages). */
+  known_in: string;
+  line: number;
+}
+
 /** `GET /api/hosts/:name/status`: the agent's status line as it printed it. */
 export type HostStatusResponse = { event: 'status' } & HostStatus;
+
+/**
+ * `current`: the host runs what this app would install; `outdated`: it runs another version;
+ * `missing`: no agent there; `unknown`: an agent with no VERSION (not put there by the installer,
+ * e.g. a git checkout), or a platform this app has no agent for.
+ */
+export type AgentVersionState = 'current' | 'outdated' | 'missing' | 'unknown';
+
+/** `GET /api/hosts/:name/agent`: the agent on the host against the one this app ships for it. */
+export interface AgentVersionResponse {
+  state: AgentVersionState;
+  /** The VERSION in the host's agent dir, `<package version>+<12 hex of the content hash>`. */
+  installed: string | null;
+  /** What an install would put there now (null when the host's platform has none). */
+  shipped: string | null;
+  /** The install target, e.g. `linux-x64`; null when `uname` names none. */
+  platform: string | null;
+}
 
 /** `GET /api/hosts/:name/models`: the files in the host's models folder, with their GGUF facts. */
 export interface HostModelsResponse {

@@ -18,6 +18,37 @@ export interface TaskAccepted {
   events_url: string;
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobPriority = 'interactive' | 'batch';
+
+/**
+ * A job as `GET /v2/tasks/{id}` answers it, and what the daemon's journal persists on every status
+ * change. Times are ISO 8601 (null until reached); token counts are null until the worker reports
+ * them; `host`/`worker_id` name the last worker the job was dispatched to.
+ */
+export interface JobRecord {
+  job_id: string;
+  status: JobStatus;
+  model: string;
+  priority: JobPriority;
+  /** 0 is next in line; null unless queued. */
+  queue_position: number | null;
+  host: string | null;
+  worker_id: string | null;
+  created_at: string;
+  started_at: string | null;
+  first_token_at: string | null;
+  finished_at: string | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  error: ErrorBody | null;
+}
+
+/** `GET /v2/tasks?limit=N`: the most recent jobs first. */
+export interface JobList {
+  jobs: JobRecord[];
+}
+
 export type StopReason = 'eos' | 'max_tokens' | 'stop_sequence' | 'cancelled';
 
 export interface Metrics {

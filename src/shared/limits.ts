@@ -4,6 +4,8 @@ export const LIMITS = {
   maxTokens: 2048,
   temperature: { min: 0, max: 2 },
   stopSequences: 4,
+  /** Most jobs `GET /v2/tasks` lists at once. */
+  taskList: 1000,
 } as const;
 
 export const DEFAULT_TEMPERATURE = 0.7;

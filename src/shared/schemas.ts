@@ -52,3 +52,8 @@ export const TaskRequestSchema = SamplingSchema.extend(InputSchema.shape)
     session_id: z.string().max(128).optional(),
   })
   .refine(exactlyOneInput, ONE_INPUT);
+
+/** `GET /v2/tasks?limit=N`: how many recent jobs to list. */
+export const TaskListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.taskList).default(50),
+});

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import { resolveHost } from '../ssh';
 import type { ResolvedHost, SshHostOptions } from '../ssh';
-import { HostStore } from '../daemon/hosts/host-store';
+import { registeredHosts } from '../daemon/store/store';
 import type { ConnectionArgs } from './connection-args';
 
 /** `$RBEES_HOME`, else ~/.rbees (the daemon's rule, without creating anything). */
@@ -12,14 +12,14 @@ export function rbeesHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * `--host NAME` naming a host added to the daemon (`$RBEES_HOME/hosts.json`) becomes that host's
+ * `--host NAME` naming a host added to the daemon (`$RBEES_HOME/rbees.db`) becomes that host's
  * spec, key and agent dir; flags given on the command line still win. Anything else is left as is.
  */
 export async function registeredConnection(
   args: ConnectionArgs,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConnectionArgs> {
-  const records = await new HostStore(rbeesHome(env)).load().catch(() => []);
+  const records = registeredHosts(rbeesHome(env));
   const record = records.find((r) => r.name === args.host);
   if (!record) return args;
   return {

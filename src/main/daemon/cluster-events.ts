@@ -19,6 +19,7 @@ export class ClusterEvents {
   private current: ClusterSnapshot = { hosts: [] };
   private readonly recent: NumberedEvent[] = [];
   private readonly listeners = new Set<(event: NumberedEvent) => void>();
+  private readonly observers = new Set<(event: ClusterEvent) => void>();
 
   get state(): ClusterSnapshot {
     return this.current;
@@ -34,6 +35,13 @@ export class ClusterEvents {
     this.recent.push(numbered);
     if (this.recent.length > KEEP) this.recent.splice(0, this.recent.length - KEEP);
     for (const listener of this.listeners) listener(numbered);
+    for (const observer of this.observers) observer(event);
+  }
+
+  /** Calls `observer` with every event, synchronously; not a watcher (see `subscribers`). */
+  observe(observer: (event: ClusterEvent) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /**

@@ -1,5 +1,7 @@
-import type { Agent } from 'node:http';
+import { get, type Agent } from 'node:http';
 import { toErrorBody } from '../../shared/errors';
+import type { ClusterSnapshot } from '../../shared/events';
+import type { WorkerHealth } from '../../shared/inference';
 import type { WorkerEntry } from '../../shared/pool-status';
 import { tunnelAgent } from '../ssh';
 import { agentAnswer } from './hosts/agent-runner';
@@ -20,8 +22,50 @@ export interface ClusterWorker {
   readonly id: string;
   readonly model: string;
   readonly slots: number;
-  readonly target: WorkerTarget;
+  target: WorkerTarget;
+  /** The GPU it was spawned on; null lets llama.cpp use them all. */
+  readonly gpu: number | null;
+  /** Tokens of context per slot, from its /health; null when that could not be read. */
+  readonly contextSize: number | null;
   busy: number;
+}
+
+/** Free VRAM (bytes) where a worker runs, from the host's last GPU sample; null when unknown. */
+export type FreeVram = (host: string, gpu: number | null) => number | null;
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+/**
+ * Free VRAM from the hosts' last GPU samples: the GPU's own for a worker pinned to one, else the
+ * sum over the host's GPUs (llama.cpp spreads a model over all of them).
+ */
+export function freeVram(state: ClusterSnapshot, host: string, gpu: number | null): number | null {
+  const gpus = state.hosts.find((h) => h.info.name === host)?.status?.gpus ?? [];
+  const free = gpus
+    .filter((g) => gpu === null || g.index === gpu)
+    .map((g) => g.memory_free_bytes)
+    .filter((bytes): bytes is number => bytes !== null);
+  return free.length > 0 ? free.reduce((sum, bytes) => sum + bytes, 0) : null;
+}
+
+/**
+ * The order in which workers with a free slot take a job: least loaded (busy/slots) first, then
+ * the most free VRAM (unknown counts as least), then the order given (hosts as listed: this
+ * computer first). Spilling over to other hosts follows from ranking all hosts' workers together.
+ */
+export function rankWorkers(
+  workers: readonly ClusterWorker[],
+  freeVram?: FreeVram,
+): ClusterWorker[] {
+  const vram = new Map(workers.map((w) => [w, freeVram?.(w.host, w.gpu) ?? -1]));
+  return workers
+    .filter((w) => w.busy < w.slots)
+    .map((w, order) => ({ w, order, load: w.busy / w.slots }))
+    .sort(
+      (a, b) =>
+        a.load - b.load || (vram.get(b.w) ?? -1) - (vram.get(a.w) ?? -1) || a.order - b.order,
+    )
+    .map(({ w }) => w);
 }
 
 /**
@@ -41,6 +85,7 @@ export class ClusterWorkers {
       onChange: () => void;
       /** A host's workers as its agent just listed them (for the live events). */
       onWorkers?: (host: string, workers: WorkerEntry[]) => void;
+      freeVram?: FreeVram;
     },
   ) {
     deps.hosts.onChange((change) => {
@@ -49,6 +94,11 @@ export class ClusterWorkers {
       if (state === 'online') this.refresh(name).catch(() => undefined);
       else if (state === 'offline' || state === 'idle') this.forget(name);
     });
+  }
+
+  /** Every worker of every host, as routing sees it. */
+  list(): ClusterWorker[] {
+    return [...this.byHost.values()].flat();
   }
 
   /** Model ids some worker serves, on any host. */
@@ -60,10 +110,15 @@ export class ClusterWorkers {
     return this.candidates(modelId).length > 0;
   }
 
-  /** The least busy worker of the model with a free slot, if any. */
+  /** The worker with a free slot that should take the model's next job (see rankWorkers). */
   pick(modelId: string): ClusterWorker | undefined {
-    const free = this.candidates(modelId).filter((w) => w.busy < w.slots);
-    return free.sort((a, b) => a.busy / a.slots - b.busy / b.slots)[0];
+    return rankWorkers(this.candidates(modelId), this.deps.freeVram)[0];
+  }
+
+  /** The largest context a worker of the model offers; null when none reported one. */
+  contextSize(modelId: string): number | null {
+    const sizes = this.candidates(modelId).flatMap((w) => w.contextSize ?? []);
+    return sizes.length > 0 ? Math.max(...sizes) : null;
   }
 
   adjustBusy(worker: ClusterWorker, delta: 1 | -1): void {
@@ -107,19 +162,33 @@ export class ClusterWorkers {
       this.deps.onWorkers?.(host, answer.workers as WorkerEntry[]);
       const target = await this.targetFor(host);
       const before = new Map((this.byHost.get(host) ?? []).map((w) => [w.id, w]));
-      const workers = (answer.workers as WorkerEntry[])
-        .filter((w) => w.status === 'ready' && w.port !== null)
-        .map((w): ClusterWorker => {
+      const ready = (answer.workers as WorkerEntry[]).filter(
+        (w) => w.status === 'ready' && w.port !== null,
+      );
+      const workers = await Promise.all(
+        ready.map(async (w): Promise<ClusterWorker> => {
+          const to = target(w.port as number);
           const known = before.get(w.id);
+          // The same object for a worker seen before: a job's lease gives its slot back to the
+          // object it took it from, and `busy` (slots in flight through this daemon, which the
+          // agent cannot know) must not be copied into a new one that the release never reaches.
+          if (known && known.target.baseUrl === to.baseUrl) {
+            known.target = to; // a new SSH session after a reconnect: a new tunnel
+            return known;
+          }
           return {
             host,
             id: w.id,
             model: w.model,
             slots: w.slots_total ?? 1,
-            target: target(w.port as number),
-            busy: known?.busy ?? 0, // in flight through this daemon; the agent cannot know
+            target: to,
+            gpu: w.gpu,
+            // Read once per worker, so that admission can check a request's fit without I/O.
+            contextSize: await contextSizeOf(to),
+            busy: 0,
           };
-        });
+        }),
+      );
       this.byHost.set(host, workers);
     } catch (err) {
       this.deps.logger.warn({ host, error: toErrorBody(err).message }, 'cannot list workers');
@@ -133,4 +202,27 @@ export class ClusterWorkers {
     const agent = tunnelAgent(await this.deps.hosts.sessionOf(host));
     return (port) => ({ baseUrl: `http://127.0.0.1:${port}`, agent });
   }
+}
+
+/** A worker's context size from its /health; null when it does not answer in time. */
+function contextSizeOf(target: WorkerTarget): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = get(
+      `${target.baseUrl}/health`,
+      { timeout: HEALTH_TIMEOUT_MS, ...(target.agent ? { agent: target.agent } : {}) },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          try {
+            const size = (JSON.parse(body) as Partial<WorkerHealth>).context_size;
+            resolve(typeof size === 'number' && size > 0 ? size : null);
+          } catch {
+            resolve(null);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy()).on('error', () => resolve(null));
+  });
 }

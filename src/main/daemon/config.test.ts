@@ -21,6 +21,8 @@ describe('daemon configuration', () => {
       port: 8080,
       workerSlots: 1,
       workerIdleS: 600,
+      queueCapacity: 100,
+      heartbeatS: 15,
     });
     expect(statSync(join(dir, 'models')).isDirectory()).toBe(true);
     expect(statSync(join(dir, 'logs')).isDirectory()).toBe(true);
@@ -34,6 +36,35 @@ describe('daemon configuration', () => {
     expect(readFileSync(join(dir, 'token'), 'utf8').trim()).toBe(first);
     expect(resolveConfig({ RBEES_HOME: dir }).token).toBe(first);
     expect(resolveConfig({ RBEES_HOME: dir, RBEES_TOKEN: 'given' }).token).toBe('given');
+  });
+
+  it('reads the queue, heartbeat and worker variables', () => {
+    const config = resolveConfig({
+      RBEES_HOME: home(),
+      RBEES_QUEUE_CAPACITY: '7',
+      RBEES_HEARTBEAT_S: '30',
+      RBEES_WORKER_IDLE_S: '60',
+      RBEES_WORKER_SLOTS: '4',
+    });
+    expect(config).toMatchObject({
+      queueCapacity: 7,
+      heartbeatS: 30,
+      workerIdleS: 60,
+      workerSlots: 4,
+    });
+  });
+
+  it.each([
+    ['RBEES_QUEUE_CAPACITY', '0', 'a whole number from 1 to 100000'],
+    ['RBEES_QUEUE_CAPACITY', '2.5', 'a whole number from 1 to 100000'],
+    ['RBEES_HEARTBEAT_S', '-1', 'a whole number from 1 to 3600'],
+    ['RBEES_HEARTBEAT_S', 'soon', 'a whole number from 1 to 3600'],
+    ['RBEES_WORKER_IDLE_S', '0', 'a whole number from 1 to 2592000'],
+    ['RBEES_WORKER_SLOTS', '65', 'a whole number from 1 to 64'],
+  ])('refuses %s=%s, naming the accepted range', (name, value, range) => {
+    expect(() => resolveConfig({ RBEES_HOME: home(), [name]: value })).toThrow(
+      `${name}="${value}" is not valid: use ${range}.`,
+    );
   });
 
   it('names a bad variable and what would be valid', () => {

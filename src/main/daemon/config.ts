@@ -16,7 +16,12 @@ export interface DaemonConfig {
   workerIdleS: number;
   /** Threads per worker; undefined lets the worker pick. */
   workerThreads: number | undefined;
+  /** Slots of each worker the daemon starts. */
   workerSlots: number;
+  /** Most jobs waiting for a slot; past it, 429 QUEUE_FULL. */
+  queueCapacity: number;
+  /** Seconds between host heartbeats; a host that misses 3 is offline. */
+  heartbeatS: number;
   /** `HF_ENDPOINT`: a Hugging Face mirror, passed on to the hosts' agents for downloads. */
   hfEndpoint: string | undefined;
 }
@@ -41,6 +46,8 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
       ? intFromEnv(env, 'RBEES_WORKER_THREADS', 1, 1, 1024)
       : undefined,
     workerSlots: intFromEnv(env, 'RBEES_WORKER_SLOTS', 1, 1, 64),
+    queueCapacity: intFromEnv(env, 'RBEES_QUEUE_CAPACITY', 100, 1, 100_000),
+    heartbeatS: intFromEnv(env, 'RBEES_HEARTBEAT_S', 15, 1, 3600),
     hfEndpoint: env.HF_ENDPOINT || undefined,
   };
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
+import type { JobRecord } from '../../shared/inference';
 import type { DaemonConfig } from './config';
 import { ClusterEvents } from './cluster-events';
+import { journalCluster } from './cluster-journal';
 import { ClusterMonitor } from './cluster-monitor';
-import { ClusterWorkers } from './cluster-workers';
+import { ClusterWorkers, freeVram } from './cluster-workers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
@@ -11,7 +13,9 @@ import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { allowedHosts } from './security';
 import { sourceRootOf } from './routes/host-install';
+import { RemoteStarter } from './remote-start';
 import { createServer } from './server';
+import { Store } from './store/store';
 import { WorkerSupervisor } from './worker-supervisor';
 
 export interface StartOptions {
@@ -51,20 +55,61 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     logger,
     onChange: () => jobs?.pump(),
   });
-  const pool = new HostRegistry({ home: config.home, bundleDir: options.bundleDir });
-  await pool.load();
+  const store = Store.open<JobRecord>(config.home);
+  const lost = store.jobs.failUnfinished({
+    code: 'DAEMON_RESTARTED',
+    message:
+      'rbees-orcd stopped (it crashed or was killed) while this task was queued or running; ' +
+      'send it again.',
+  });
+  if (lost > 0) logger.warn({ jobs: lost }, 'tasks cut short by the previous run marked failed');
+  const pool = new HostRegistry({
+    home: config.home,
+    hosts: store.hosts,
+    bundleDir: options.bundleDir,
+    heartbeatS: config.heartbeatS,
+  });
+  pool.load();
   const events = new ClusterEvents();
+  journalCluster(events, store.seen, logger);
   const monitor = new ClusterMonitor({ hosts: pool, events, logger });
   const cluster = new ClusterWorkers({
     hosts: pool,
     logger,
     onChange: () => jobs?.pump(),
     onWorkers: (host, workers) => monitor.workersChanged(host, workers),
+    freeVram: (host, gpu) => freeVram(events.state, host, gpu),
+  });
+  metrics.bindCluster({ state: () => events.state, onScrape: () => monitor.watch() });
+  const remote = new RemoteStarter({
+    ...{ hosts: pool, cluster, state: () => events.state, logger },
+    freeVram: (host, gpu) => freeVram(events.state, host, gpu),
+    idleMs: config.workerIdleS * 1000,
   });
   jobs = new Jobs({
-    ...{ models, supervisor, cluster, logger, metrics },
+    remote,
+    awayWith: (model) => {
+      const reachable = new Set(
+        pool
+          .list()
+          .filter((h) => h.state === 'online' || h.state === 'local')
+          .map((h) => h.name),
+      );
+      return store.seen.modelSightings(model).flatMap((s) => (reachable.has(s.host) ? [] : s.host));
+    },
+    ...{ models, supervisor, cluster, logger, metrics, queueCapacity: config.queueCapacity },
     onRate: (host, worker, rate) =>
       events.publish({ type: 'worker_rate', data: { host, worker, tokens_per_sec: rate } }),
+    journal: {
+      changed(record) {
+        try {
+          store.jobs.save(record);
+        } catch (err) {
+          // The job runs on: its record is a history, not what serves it.
+          logger.warn({ job: record.job_id, err }, 'cannot record the task');
+        }
+      },
+    },
   });
   let hosts = new Set<string>();
   const app = createServer({
@@ -81,6 +126,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       supervisor,
       metrics,
       logger,
+      store,
     },
     modelsDir: config.modelsDir,
     uiDir: join(options.bundleDir, '..', 'renderer'),
@@ -107,8 +153,10 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       await new Promise((resolve) => setImmediate(resolve));
       await app.close();
       await supervisor.close();
+      remote.close();
       monitor.close();
       await pool.close();
+      store.close();
       logger.info('rbees-orcd stopped');
       logger.flush();
     },

@@ -1,20 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
-import type { InferenceEvent, Metrics, ParsedTaskRequest } from '../../shared/inference';
+import type {
+  ExecuteRequest,
+  InferenceEvent,
+  JobPriority,
+  JobRecord,
+  JobStatus,
+  ParsedTaskRequest,
+} from '../../shared/inference';
 import { resolveModelId } from '../../shared/models';
+import { checkContextFit } from './admission';
 import type { ClusterWorker, ClusterWorkers, WorkerTarget } from './cluster-workers';
 import { EventLog } from './event-log';
+import { JobQueue } from './job-queue';
 import type { LocalModel, LocalModels } from './local-models';
 import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
+import type { RemoteStarter } from './remote-start';
 import { executeOnWorker } from './worker-client';
 import type { WorkerSupervisor } from './worker-supervisor';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type { JobStatus };
 
 export interface Job {
   readonly id: string;
   readonly request: ParsedTaskRequest;
+  readonly priority: JobPriority;
   /** The model's id, as resolved across the cluster. */
   readonly modelId: string;
   /** Set when this computer's supervisor serves the job (no agent-run worker serves the model). */
@@ -25,13 +36,65 @@ export interface Job {
   status: JobStatus;
   /** Dispatches that failed before the worker sent anything (see run). */
   attempts: number;
+  /** After such a failure, not dispatched again before this time (ms): a backoff, not a spin. */
+  retryAt: number;
+  host: string | null;
+  workerId: string | null;
+  startedAt: number | null;
+  firstTokenAt: number | null;
+  finishedAt: number | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  error: ErrorBody | null;
 }
 
+/** Runs one job on a worker: `executeOnWorker`, or an in-process stand-in in tests. */
+export type Execute = (
+  target: WorkerTarget,
+  body: ExecuteRequest,
+  signal: AbortSignal,
+) => AsyncIterable<InferenceEvent>;
+
+/** Where jobs are persisted (the store), told of every status change. */
+export interface JobJournal {
+  changed(job: JobRecord): void;
+}
+
+export interface JobsDeps {
+  models: Pick<LocalModels, 'list'>;
+  supervisor: Pick<WorkerSupervisor, 'get' | 'ensure' | 'adjustBusy'>;
+  cluster: Pick<
+    ClusterWorkers,
+    'pick' | 'serves' | 'adjustBusy' | 'models' | 'refresh' | 'refreshAll' | 'contextSize'
+  >;
+  logger: Logger;
+  metrics: DaemonMetrics;
+  /** A reply ended on a worker: its decode rate (for the live worker list). */
+  onRate?: (host: string, workerId: string, tokensPerSec: number) => void;
+  journal?: JobJournal;
+  /** Starts a worker on a pool host that has the model's file (remote-start.ts). */
+  remote?: Pick<RemoteStarter, 'models' | 'has' | 'start'>;
+  /** The hosts that last listed a model and are not online now, for a precise "not found". */
+  awayWith?: (modelId: string) => string[];
+  /** RBEES_QUEUE_CAPACITY; 100 when absent. */
+  queueCapacity?: number;
+  execute?: Execute;
+}
+
+export const DEFAULT_QUEUE_CAPACITY = 100;
 const KEEP_FINISHED_MS = 10 * 60_000;
+/**
+ * A worker answers busy for a moment after a cancel (it stops generating when it notices the
+ * closed connection, which the daemon counted as a free slot at once): retried after 20, 40,
+ * 80 … ms, up to 1 s apart, about 3 s in all.
+ */
 const BUSY_RETRY_MS = 20;
+const BUSY_RETRY_MAX_MS = 1000;
 /** A worker that refused the connection has just died: give the supervisor time to notice. */
 const GONE_RETRY_MS = 250;
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/** A model file dropped in by hand is seen this long after; an unknown name re-reads at once. */
+const LOCAL_MODELS_TTL_MS = 2000;
 
 /** A slot taken on a worker for one job. */
 interface Lease {
@@ -44,38 +107,48 @@ interface Lease {
 }
 
 /**
- * Jobs from submission to their terminal event: a queue (interactive before batch, FIFO within),
- * dispatch to a free slot of a worker serving the model, and the streamed events. Workers that
- * hosts' agents run (this computer's included) are preferred, as someone started them for this;
- * otherwise this computer's supervisor starts one on demand for a local model file.
+ * Jobs from submission to their terminal event: admission, the queue (job-queue.ts), dispatch to
+ * a free slot of a worker serving the model, and the streamed events. Workers that hosts' agents
+ * run (this computer's included) are preferred, as someone started them for this; otherwise this
+ * computer's supervisor starts one on demand for a local model file.
  */
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
-  private readonly queue: Job[] = [];
+  private readonly queue: JobQueue<Job>;
+  private readonly execute: Execute;
+  private localModels: { at: number; list: LocalModel[] } | undefined;
+  private running = 0;
+  /** A moving average of how long jobs run, for the Retry-After hint. */
+  private runMsAverage = 1000;
 
-  constructor(
-    private readonly deps: {
-      models: LocalModels;
-      supervisor: WorkerSupervisor;
-      cluster: ClusterWorkers;
-      logger: Logger;
-      /** A reply ended on a worker: its decode rate (for the live worker list). */
-      onRate?: (host: string, workerId: string, tokensPerSec: number) => void;
-      metrics: DaemonMetrics;
-    },
-  ) {}
+  constructor(private readonly deps: JobsDeps) {
+    this.execute = deps.execute ?? executeOnWorker;
+    this.queue = new JobQueue<Job>({
+      capacity: deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
+      retryAfterS: () => this.retryAfterS(),
+      onPosition: (job, position) =>
+        job.events.append({ type: 'queued', data: { job_id: job.id, queue_position: position } }),
+    });
+  }
 
-  /** Admits a job (the model must exist) and queues it; its first event is `queued`. */
+  /** Admits a job and queues it; its first event is `queued`. Throws QUEUE_FULL past capacity. */
   async submit(request: ParsedTaskRequest): Promise<Job> {
     const { modelId, local } = await this.place(request.model);
+    const contextSize = local
+      ? (this.deps.supervisor.get(modelId)?.contextSize ?? null)
+      : this.deps.cluster.contextSize(modelId);
+    checkContextFit(request, modelId, contextSize);
     const job: Job = {
-      ...{ id: randomUUID(), request, modelId, local, events: new EventLog(), attempts: 0 },
-      ...{ abort: new AbortController(), createdAt: Date.now(), status: 'queued' },
+      ...{ id: randomUUID(), request, priority: request.priority, modelId, local },
+      ...{ events: new EventLog(), abort: new AbortController(), createdAt: Date.now() },
+      ...{ status: 'queued', attempts: 0, retryAt: 0, host: null, workerId: null },
+      startedAt: null,
+      ...{ firstTokenAt: null, finishedAt: null, tokensIn: null, tokensOut: null, error: null },
     };
+    const position = this.queue.push(job);
     this.jobs.set(job.id, job);
-    const position = this.enqueue(job);
     job.events.append({ type: 'queued', data: { job_id: job.id, queue_position: position } });
-    this.deps.metrics.queueDepth.set(this.queue.length);
+    this.deps.journal?.changed(this.record(job));
     this.pump();
     return job;
   }
@@ -87,59 +160,118 @@ export class Jobs {
     return job;
   }
 
+  /** 0 is next in line; -1 when the job is not waiting. */
   queuePosition(job: Job): number {
-    return this.queue.indexOf(job);
+    return this.queue.position(job);
+  }
+
+  get queueDepth(): number {
+    return this.queue.size;
+  }
+
+  /** The job as `GET /v2/tasks/{id}` shows it and the journal stores it. */
+  record(job: Job): JobRecord {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      ...{ job_id: job.id, status: job.status, model: job.modelId, priority: job.priority },
+      queue_position: job.status === 'queued' ? Math.max(0, this.queue.position(job)) : null,
+      ...{ host: job.host, worker_id: job.workerId, created_at: iso(job.createdAt) as string },
+      ...{ started_at: iso(job.startedAt), first_token_at: iso(job.firstTokenAt) },
+      ...{ finished_at: iso(job.finishedAt), tokens_in: job.tokensIn, tokens_out: job.tokensOut },
+      error: job.error,
+    };
+  }
+
+  /** The most recent jobs still in memory, newest first. */
+  recent(limit: number): JobRecord[] {
+    return [...this.jobs.values()]
+      .slice(-limit)
+      .reverse()
+      .map((job) => this.record(job));
   }
 
   /** Cancels a queued or running job; a finished one is left as it is (idempotent). */
-  cancel(id: string): void {
+  cancel(id: string): JobRecord {
     const job = this.get(id);
+    this.cancelJob(job);
+    return this.record(job);
+  }
+
+  /** Cancel for a job in hand (a client that left), which may already have been forgotten. */
+  cancelJob(job: Job): void {
     if (job.status === 'queued') {
-      this.queue.splice(this.queue.indexOf(job), 1);
+      this.queue.remove(job);
       this.finish(job, 'cancelled', { code: 'CANCELLED', message: 'The task was cancelled.' });
+      this.queueChanged();
     } else if (job.status === 'running') {
+      // run() sees the abort, frees the slot and reports CANCELLED.
       job.abort.abort();
     }
   }
 
   /** Fails every queued and running job; used at shutdown. */
   close(): void {
-    for (const job of this.jobs.values()) {
-      if (job.status === 'queued' || job.status === 'running') this.cancel(job.id);
-    }
+    for (const job of this.jobs.values()) this.cancelJob(job);
   }
 
   /** Every model id a request may name: local files and what the cluster's workers serve. */
   async modelIds(): Promise<{ id: string; host: string }[]> {
-    const local = (await this.deps.models.list()).map((m) => ({ id: m.id, host: 'local' }));
+    const local = (await this.listLocal(true)).map((m) => ({ id: m.id, host: 'local' }));
     return [...local, ...this.deps.cluster.models()];
   }
 
   /** Dispatches queued jobs to free slots; called whenever a job arrives or a worker changes. */
   pump(): void {
-    for (const job of [...this.queue]) {
-      if (job.status !== 'queued') continue; // failed by an earlier turn of this loop
+    const full = new Set<string>(); // models with no free slot left in this round
+    const now = Date.now();
+    for (const job of this.queue.items()) {
+      if (job.status !== 'queued' || full.has(job.modelId) || job.retryAt > now) continue;
       const lease = this.lease(job);
-      if (!lease) continue;
-      this.queue.splice(this.queue.indexOf(job), 1);
+      if (!lease) {
+        full.add(job.modelId);
+        continue;
+      }
+      this.queue.remove(job);
       void this.run(job, lease);
     }
-    this.deps.metrics.queueDepth.set(this.queue.length);
+    this.queueChanged();
   }
 
-  /** Resolves a requested name; an unknown one re-reads the hosts' workers before giving up. */
+  /** Resolves a requested name; an unknown one re-reads the models and workers before giving up. */
   private async place(
     requested: string,
   ): Promise<{ modelId: string; local: LocalModel | undefined }> {
-    const resolve = async (): Promise<string> =>
-      resolveModelId(requested, [...new Set((await this.modelIds()).map((m) => m.id))]);
-    const modelId = await resolve().catch(async () => {
-      await this.deps.cluster.refreshAll();
-      return resolve();
-    });
+    const resolve = (local: LocalModel[]): string => {
+      const ids = [
+        ...local.map((m) => m.id),
+        ...this.deps.cluster.models().map((m) => m.id),
+        ...(this.deps.remote?.models() ?? []).map((m) => m.id),
+      ];
+      return resolveModelId(requested, [...new Set(ids)]);
+    };
+    let local = await this.listLocal(false);
+    let modelId: string;
+    try {
+      modelId = resolve(local);
+    } catch {
+      [local] = await Promise.all([this.listLocal(true), this.deps.cluster.refreshAll()]);
+      try {
+        modelId = resolve(local);
+      } catch (err) {
+        throw this.awayError(requested) ?? err;
+      }
+    }
     if (this.deps.cluster.serves(modelId)) return { modelId, local: undefined };
-    const local = (await this.deps.models.list()).find((m) => m.id === modelId);
-    return { modelId, local };
+    return { modelId, local: local.find((m) => m.id === modelId) };
+  }
+
+  /** This computer's model files, re-read at most every LOCAL_MODELS_TTL_MS unless `fresh`. */
+  private async listLocal(fresh: boolean): Promise<LocalModel[]> {
+    const cached = this.localModels;
+    if (!fresh && cached && Date.now() - cached.at < LOCAL_MODELS_TTL_MS) return cached.list;
+    const list = await this.deps.models.list();
+    this.localModels = { at: Date.now(), list };
+    return list;
   }
 
   /** A free slot for the job now, or undefined (it waits; a worker may be starting for it). */
@@ -147,7 +279,13 @@ export class Jobs {
     if (!job.local) {
       const worker = this.deps.cluster.pick(job.modelId);
       if (worker) return this.clusterLease(worker);
-      if (!this.deps.cluster.serves(job.modelId)) {
+      const { remote } = this.deps;
+      if (!this.deps.cluster.serves(job.modelId) && remote?.has(job.modelId)) {
+        // Started once for all the jobs waiting; its arrival (cluster refresh) pumps the queue.
+        remote
+          .start(job.modelId)
+          .catch((err: unknown) => this.failQueued(job.modelId, toErrorBody(err)));
+      } else if (!this.deps.cluster.serves(job.modelId)) {
         this.failQueued(job.modelId, {
           code: 'WORKER_UNAVAILABLE',
           message: `No worker serves "${job.modelId}" any more (it was stopped, or its host went offline). Start one, then send the request again.`,
@@ -174,6 +312,21 @@ export class Jobs {
     };
   }
 
+  /** A model only hosts that are away have: say which, rather than "not installed". */
+  private awayError(requested: string): RbeesError | undefined {
+    const wanted = requested.trim().replace(/\.gguf$/i, '');
+    const hosts = this.deps.awayWith?.(wanted) ?? [];
+    if (hosts.length === 0) return undefined;
+    const where =
+      hosts.length === 1 ? `host ${hosts[0]}, which is` : `hosts ${hosts.join(', ')}, which are`;
+    return new RbeesError(
+      'WORKER_UNAVAILABLE',
+      `Model "${wanted}" is on ${where} not online now. Bring it back (see Hosts), or put the ` +
+        'model on a host that is online.',
+      { model: wanted, hosts },
+    );
+  }
+
   private clusterLease(worker: ClusterWorker): Lease {
     this.deps.cluster.adjustBusy(worker, 1);
     return {
@@ -185,32 +338,31 @@ export class Jobs {
     };
   }
 
-  private enqueue(job: Job): number {
-    const firstBatch = this.queue.findIndex((queued) => queued.request.priority === 'batch');
-    const at =
-      job.request.priority === 'interactive' && firstBatch >= 0 ? firstBatch : this.queue.length;
-    this.queue.splice(at, 0, job);
-    return at;
-  }
-
   private async run(job: Job, lease: Lease): Promise<void> {
-    job.status = 'running';
+    Object.assign(job, { status: 'running', host: lease.host, workerId: lease.workerId });
+    job.startedAt = Date.now();
+    this.deps.journal?.changed(this.record(job));
+    this.running += 1;
     const { model, priority, session_id, ...sampling } = job.request;
     let terminal: InferenceEvent | undefined;
     let streamed = false;
+    let lastToken: number | undefined;
     try {
-      const events = executeOnWorker(
-        lease.target,
-        { ...sampling, job_id: job.id },
-        job.abort.signal,
-      );
+      const events = this.execute(lease.target, { ...sampling, job_id: job.id }, job.abort.signal);
       for await (const event of events) {
         streamed = true;
-        if (event.type === 'started') {
+        if (event.type === 'token') {
+          const now = performance.now();
+          if (lastToken === undefined) job.firstTokenAt = Date.now();
+          else this.deps.metrics.tokenLatency.observe((now - lastToken) / 1000);
+          lastToken = now;
+        } else if (event.type === 'started') {
           event.data = { ...event.data, host: lease.host, worker_id: lease.workerId };
         } else if (event.type === 'metrics') {
-          this.recordMetrics(event.data);
-          this.deps.onRate?.(lease.host, lease.workerId, event.data.tokens_per_sec);
+          this.recordMetrics(lease, event.data);
+        } else if (event.type === 'end') {
+          job.tokensIn = event.data.prompt_tokens;
+          job.tokensOut = event.data.tokens_out;
         }
         if (event.type === 'end' || event.type === 'error') terminal = event;
         else job.events.append({ ...event, id: undefined });
@@ -225,8 +377,15 @@ export class Jobs {
       if (!job.abort.signal.aborted && !streamed && (busy || gone) && job.attempts < MAX_ATTEMPTS) {
         job.attempts += 1;
         job.status = 'queued';
-        this.queue.unshift(job);
-        setTimeout(() => this.pump(), busy ? BUSY_RETRY_MS : GONE_RETRY_MS).unref();
+        this.queue.requeue(job);
+        this.deps.journal?.changed(this.record(job));
+        const wait = busy
+          ? Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_MS * 2 ** (job.attempts - 1))
+          : GONE_RETRY_MS;
+        // Other events pump the queue too (this very lease's release does): the job sits out
+        // its wait whatever wakes the queue meanwhile.
+        job.retryAt = Date.now() + wait;
+        setTimeout(() => this.pump(), wait).unref();
         return;
       }
       // Anything else (a socket reset mid-stream) means the worker went away: settle() reports
@@ -234,6 +393,7 @@ export class Jobs {
       if (!job.abort.signal.aborted && err instanceof RbeesError)
         terminal = errorEvent(err.toBody());
     } finally {
+      this.running -= 1;
       lease.release();
     }
     this.settle(job, lease, terminal);
@@ -261,26 +421,54 @@ export class Jobs {
 
   private finish(job: Job, status: JobStatus, error?: ErrorBody): void {
     job.status = status;
-    if (error) job.events.append(errorEvent(error));
+    job.finishedAt = Date.now();
+    if (job.startedAt !== null) {
+      this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * (job.finishedAt - job.startedAt);
+    }
+    if (error) {
+      job.error = error;
+      job.events.append(errorEvent(error));
+    }
     this.deps.metrics.jobs.inc({ outcome: status });
+    this.deps.journal?.changed(this.record(job));
     this.deps.logger.info({ job: job.id, model: job.modelId, status }, 'job finished');
     setTimeout(() => this.jobs.delete(job.id), KEEP_FINISHED_MS).unref();
   }
 
-  private recordMetrics(metrics: Metrics): void {
-    this.deps.metrics.tokensOut.inc(metrics.tokens_out);
+  private recordMetrics(
+    lease: Lease,
+    metrics: Extract<InferenceEvent, { type: 'metrics' }>['data'],
+  ): void {
+    const m = this.deps.metrics;
+    m.tokensOut.inc(metrics.tokens_out);
     if (metrics.time_to_first_token_ms !== null) {
-      this.deps.metrics.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
+      m.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
     }
+    m.workerTokensPerSec.set({ host: lease.host, worker: lease.workerId }, metrics.tokens_per_sec);
+    this.deps.onRate?.(lease.host, lease.workerId, metrics.tokens_per_sec);
+  }
+
+  /**
+   * Seconds until a slot is likely to open for a refused request: the queue drains at about one
+   * job per average run time per running job. A hint, clamped to 1-60 s.
+   */
+  private retryAfterS(): number {
+    const perJobMs = this.runMsAverage / Math.max(1, this.running);
+    return Math.min(60, Math.max(1, Math.ceil((perJobMs * this.queue.size) / 1000)));
   }
 
   private failQueued(modelId: string, error: ErrorBody): void {
-    for (const job of [...this.queue]) {
+    for (const job of this.queue.items()) {
       if (job.modelId !== modelId) continue;
-      this.queue.splice(this.queue.indexOf(job), 1);
+      this.queue.remove(job);
       this.finish(job, 'failed', error);
     }
-    this.deps.metrics.queueDepth.set(this.queue.length);
+    this.queueChanged();
+  }
+
+  private queueChanged(): void {
+    this.queue.publishPositions();
+    this.deps.metrics.queueDepth.set(this.queue.size);
   }
 }
 

@@ -14,6 +14,8 @@ import { LocalModels } from './local-models';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi/document';
 import { createServer } from './server';
+import type { JobRecord } from '../../shared/inference';
+import { Store } from './store/store';
 import { WorkerSupervisor } from './worker-supervisor';
 
 const TOKEN = 'openapi-test-token';
@@ -43,7 +45,8 @@ beforeAll(async () => {
     command: { command: process.execPath, args: [] },
     ...{ logsDir: dir, slots: 1, threads: undefined, idleMs: 1000, logger, onChange: () => {} },
   });
-  const hosts = new HostRegistry({ home: dir, bundleDir: dir });
+  const store = Store.open<JobRecord>(dir);
+  const hosts = new HostRegistry({ home: dir, hosts: store.hosts, bundleDir: dir });
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
   const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   const events = new ClusterEvents();
@@ -51,7 +54,7 @@ beforeAll(async () => {
   app = createServer({
     ...{ token: TOKEN, allowedHosts: () => new Set(['localhost:80']), jobs, hosts, cluster },
     ...{ events, monitor },
-    ...{ downloadEnv: {}, models, supervisor, metrics, logger },
+    ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
     ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });
   await app.ready();
@@ -60,6 +63,7 @@ beforeAll(async () => {
     await app.close();
     await supervisor.close();
     await hosts.close();
+    store.close();
   };
 });
 

@@ -12,6 +12,7 @@ import type { LocalModels } from './local-models';
 import type { Logger } from './logger';
 import type { DaemonMetrics } from './metrics';
 import { apiRoutes } from './routes/api';
+import { conversationRoutes } from './routes/conversations';
 import { eventRoutes } from './routes/events';
 import { hostInstallRoutes } from './routes/host-install';
 import { hostModelRoutes } from './routes/host-models';
@@ -21,6 +22,8 @@ import { openAiRoutes } from './routes/openai';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
 import { installSecurity } from './security';
+import type { JobRecord } from '../../shared/inference';
+import type { Store } from './store/store';
 import type { WorkerSupervisor } from './worker-supervisor';
 
 export interface ServerDeps {
@@ -37,6 +40,7 @@ export interface ServerDeps {
   supervisor: WorkerSupervisor;
   metrics: DaemonMetrics;
   logger: Logger;
+  store: Store<JobRecord>;
   modelsDir: string;
   uiDir: string;
   /** What the agent is packed from for installs on hosts (the checkout or app folder). */
@@ -83,7 +87,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   } else {
     deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
   }
-  taskRoutes(app, deps.jobs);
+  taskRoutes(app, deps.jobs, deps.store.jobs);
   openAiRoutes(app, deps.jobs);
   apiRoutes(app, deps);
   hostRoutes(app, deps.hosts);
@@ -91,6 +95,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   eventRoutes(app, deps.events, deps.monitor);
   hostInstallRoutes(app, deps.hosts, deps.monitor, deps.sourceRoot);
   hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
+  conversationRoutes(app, deps.store);
   openApiRoutes(app, deps.version);
   return app;
 }

@@ -29,6 +29,8 @@ export interface ManagedWorker {
   restarts: number;
   lastError: string | null;
   backend: string | null;
+  /** Tokens of context per slot, from its ready line (for admission); null until ready. */
+  contextSize: number | null;
   process: WorkerProcess | null;
 }
 
@@ -78,7 +80,7 @@ export class WorkerSupervisor {
       worker = {
         ...{ id: `local-${model.id}`, model, state: 'stopped' as WorkerState, baseUrl: null },
         ...{ slots: this.options.slots, busy: 0, restarts: 0, lastError: null, backend: null },
-        process: null,
+        ...{ contextSize: null, process: null },
       };
       this.workers.set(model.id, worker);
     }
@@ -114,6 +116,7 @@ export class WorkerSupervisor {
       Object.assign(worker, {
         ...{ process, state: 'ready', baseUrl: `http://127.0.0.1:${ready.port}` },
         ...{ slots: ready.slots, backend: ready.backend, lastError: null },
+        contextSize: ready.context_size,
       });
       process.onExit((reason) => this.onExit(worker, process, reason));
       this.options.logger.info({ worker: worker.id, port: ready.port }, 'worker ready');

@@ -4,23 +4,17 @@
  * is described here (what to take from where) and streamed as one gzipped tar by `payloadStream`.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { RbeesError } from '../../shared/errors';
-import { assertInside, bundleGraph } from './bundle-graph';
-import { dependencyClosure } from './closure';
 import { binaryCacheDir, fetchPackage } from './fetch-binaries';
 import type { Platform } from './platform';
+import { LAUNCHER, planPayload } from './version';
 
-/**
- * `$0`'s directory, not a build-machine path: the install must run wherever it is unpacked. The
- * agent finds workerd.js next to rbees-pool.js, so nothing else needs a path.
- */
-export const LAUNCHER = '#!/bin/sh\nexec node "$(dirname "$0")/rbees-pool.js" "$@"\n';
+export { LAUNCHER } from './version';
 
 /** One directory to take paths from (tar's `-C dir path…`). */
 export interface PayloadSource {
@@ -65,30 +59,12 @@ async function sizeOf(path: string): Promise<number> {
 
 export async function buildPayload(options: PayloadOptions): Promise<Payload> {
   const { root, platform } = options;
-  const outDir = join(root, 'out', 'main');
-  const graph = await bundleGraph(outDir).catch((err: unknown) => {
-    throw new RbeesError(
-      'INTERNAL',
-      `the agent is not built in ${outDir} (${err instanceof Error ? err.message : String(err)}) — run \`npm run build\` first`,
-    );
-  });
-  assertInside(outDir, graph.files);
-  const closure = await dependencyClosure(root, graph.packages, platform);
+  const { outDir, graph, closure, version } = await planPayload(root, platform);
   const cache = options.cache ?? binaryCacheDir();
   const fetchedPaths: string[] = [];
-  for (const { name, version } of closure.fetch) {
-    fetchedPaths.push(await fetchPackage(cache, name, version));
+  for (const { name, version: pinned } of closure.fetch) {
+    fetchedPaths.push(await fetchPackage(cache, name, pinned));
   }
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  const hash = createHash('sha256');
-  for (const file of graph.files) hash.update(file).update(await readFile(join(outDir, file)));
-  hash.update(LAUNCHER).update(platform);
-  for (const p of [...closure.versions, ...closure.fetch.map((f) => `${f.name}@${f.version}`)]) {
-    hash.update(p);
-  }
-  const version = `${pkg.version ?? '0.0.0'}+${hash.digest('hex').slice(0, 12)}`;
 
   const stage = await mkdtemp(join(tmpdir(), 'rbees-payload-'));
   try {

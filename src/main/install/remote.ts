@@ -69,6 +69,32 @@ export function parseProbe(stdout: string): Probe {
   };
 }
 
+/** What `GET /api/hosts/:name/agent` needs from the host: one short exec, no Node start. */
+export function versionCommand(dir: string): string {
+  return [
+    'echo "uname=$(uname -sm)"',
+    `echo "installed=$(cat ${quoteDir(`${dir}/VERSION`)} 2>/dev/null)"`,
+    `if [ -x ${quoteDir(`${dir}/rbees-pool`)} ]; then echo agent=yes; else echo agent=no; fi`,
+  ].join('; ');
+}
+
+export interface InstalledAgent {
+  uname: string;
+  /** The VERSION the installer left, null when there is none (not installed by rbees). */
+  installed: string | null;
+  /** Whether `rbees-pool` is there at all. */
+  present: boolean;
+}
+
+export function parseVersionProbe(stdout: string): InstalledAgent {
+  const probe = parseProbe(stdout);
+  return {
+    uname: probe.uname,
+    installed: probe.installed,
+    present: /^agent=yes$/m.test(stdout),
+  };
+}
+
 /** Node >= 20 on the host's PATH, as the launcher runs `node` from there. */
 export function checkNode(host: string, node: string | null): void {
   const fix =

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkHostKey, createHostVerifier, hostKeyAlgorithms } from './host-key';
+import {
+  checkHostKey,
+  createHostVerifier,
+  hostKeyAlgorithms,
+  keygenRemoveCommand,
+} from './host-key';
 import { fingerprint } from './known-hosts';
 import type { KnownHostsLookup } from './known-hosts';
 
@@ -97,5 +102,55 @@ describe('host key policy', () => {
     );
     expect(await new Promise<boolean>((r) => changed.verify(other, r))).toBe(false);
     expect(changed.rejection?.code).toBe('SSH_HOSTKEY_MISMATCH');
+  });
+});
+
+describe('a changed key, for the dialog', () => {
+  const old = blob();
+  const presented = blob();
+  const rbeesFile = join(dir, 'rbees_known_hosts');
+  const userFile = join(homedir(), '.ssh', 'known_hosts');
+
+  it('names the expected and presented fingerprints, and may be replaced in rbees’ file', () => {
+    const err = checkHostKey(
+      { name: 'gpu', hostname: '10.0.0.2', port: 2222 },
+      { keys: [key(old, rbeesFile, 4)], revoked: [] },
+      presented,
+      rbeesFile,
+    );
+    expect(err?.code).toBe('SSH_HOSTKEY_MISMATCH');
+    expect(err?.details).toMatchObject({
+      host: '10.0.0.2',
+      port: 2222,
+      fingerprint: fingerprint(presented),
+      key_type: 'ssh-ed25519',
+      known: [{ fingerprint: fingerprint(old), key_type: 'ssh-ed25519', line: 4 }],
+      replaceable: true,
+      remove_command: null,
+      known_in: rbeesFile,
+      line: 4,
+    });
+  });
+
+  it('in the user’s known_hosts: not replaceable, with the ssh-keygen -R to run', () => {
+    const err = checkHostKey(
+      { name: 'gpu', hostname: '10.0.0.2', port: 2222 },
+      { keys: [key(old, userFile, 9)], revoked: [] },
+      presented,
+      rbeesFile,
+    );
+    expect(err?.details).toMatchObject({
+      replaceable: false,
+      remove_command: "ssh-keygen -R '[10.0.0.2]:2222'",
+      known: [{ file: '~/.ssh/known_hosts', line: 9 }],
+    });
+  });
+
+  it('writes ssh-keygen -R with the [host]:port form and -f for other files', () => {
+    expect(keygenRemoveCommand('mac.lan', 22, userFile)).toBe('ssh-keygen -R mac.lan');
+    expect(keygenRemoveCommand('Mac.lan', 2222, userFile)).toBe("ssh-keygen -R '[mac.lan]:2222'");
+    expect(keygenRemoveCommand('mac.lan', 22, '/etc/ssh/other hosts')).toBe(
+      "ssh-keygen -R mac.lan -f '/etc/ssh/other hosts'",
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
+import type { HostKeyChange, KnownHostKey } from '../../shared/hosts';
 import { hostToken } from './host-pattern';
 import {
   appendKnownHost,
@@ -9,7 +11,8 @@ import {
   lookupKnownHosts,
   readKnownHosts,
 } from './known-hosts';
-import type { KnownHostsLookup } from './known-hosts';
+import type { KnownHostsLookup, KnownKey } from './known-hosts';
+import { shellQuote } from './shell-quote';
 
 /** Which host a key is checked for: `name` is what the user calls it, for messages. */
 export interface HostKeyTarget {
@@ -24,7 +27,7 @@ export interface KnownHostsFiles {
   rbeesKnownHosts: string;
 }
 
-function tilde(path: string): string {
+export function tilde(path: string): string {
   const home = homedir();
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
@@ -38,14 +41,56 @@ export async function loadHostKeys(
 }
 
 /**
+ * The command that removes `host`'s keys from a user's known_hosts, for the person to run: rbees
+ * never edits files it does not own. `-f` only when it is not OpenSSH's default file.
+ */
+export function keygenRemoveCommand(hostname: string, port: number, file: string): string {
+  const base = `ssh-keygen -R ${shellQuote(hostToken(hostname, port))}`;
+  const standard = join(homedir(), '.ssh', 'known_hosts');
+  return file === standard ? base : `${base} -f ${shellQuote(tilde(file))}`;
+}
+
+/** What the changed-key dialog shows; `rbeesKnownHosts` tells which old keys rbees may replace. */
+export function keyChange(
+  target: HostKeyTarget,
+  known: readonly KnownKey[],
+  blob: Buffer,
+  rbeesKnownHosts: string | undefined,
+): HostKeyChange {
+  const foreign = [...new Set(known.map((k) => k.source))].filter((f) => f !== rbeesKnownHosts);
+  const keys: KnownHostKey[] = known.map((k) => ({
+    fingerprint: fingerprint(Buffer.from(k.key, 'base64')),
+    key_type: k.keyType,
+    file: tilde(k.source),
+    line: k.line,
+  }));
+  return {
+    host: target.hostname,
+    port: target.port,
+    fingerprint: fingerprint(blob),
+    key_type: blobKeyType(blob),
+    known: keys,
+    replaceable: rbeesKnownHosts !== undefined && foreign.length === 0,
+    remove_command:
+      foreign.length === 0
+        ? null
+        : foreign.map((f) => keygenRemoveCommand(target.hostname, target.port, f)).join(' && '),
+    known_in: known[0]?.source ?? '',
+    line: known[0]?.line ?? 0,
+  };
+}
+
+/**
  * The policy: a known key is accepted, a revoked one refused, a different key for a known host is
  * a mismatch (never accepted), and an unknown host is refused until the user trusts its key.
- * Returns null when the key is accepted.
+ * Returns null when the key is accepted. `rbeesKnownHosts` (rbees' own file) lets a mismatch say
+ * whether rbees may replace the old key.
  */
 export function checkHostKey(
   target: HostKeyTarget,
   known: KnownHostsLookup,
   blob: Buffer,
+  rbeesKnownHosts?: string,
 ): RbeesError | null {
   const key = blob.toString('base64');
   const fp = fingerprint(blob);
@@ -63,12 +108,13 @@ export function checkHostKey(
   if (known.keys.some((k) => k.key === key)) return null;
   const previous = known.keys[0];
   if (previous) {
+    const change = keyChange(target, known.keys, blob, rbeesKnownHosts);
     return new RbeesError(
       'SSH_HOSTKEY_MISMATCH',
       `${target.name}: host key changed (${fp}) since it was trusted — someone may be ` +
         'intercepting the connection, or the host was reinstalled; if you reinstalled it, remove ' +
         `its line from ${tilde(previous.source)} (line ${previous.line})`,
-      { ...details, known_in: previous.source, line: previous.line },
+      { ...change },
     );
   }
   return new RbeesError(
@@ -119,7 +165,7 @@ export function createHostVerifier(
 ): HostVerifier {
   const state: { rejection: RbeesError | null } = { rejection: null };
   const verify = (blob: Buffer, done: (accepted: boolean) => void): void => {
-    const refusal = checkHostKey(target, known, blob);
+    const refusal = checkHostKey(target, known, blob, files.rbeesKnownHosts);
     if (!refusal || refusal.code !== 'SSH_HOSTKEY_UNKNOWN' || trustFingerprint === undefined) {
       state.rejection = refusal;
       done(!refusal);

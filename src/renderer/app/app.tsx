@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { startConnectionSync } from '../api/connection-sync';
 import { useConnectionStore } from '../api/use-connection-store';
+import { startChatSync } from '../chat/chat-sync';
 import { ChatView } from '../chat/chat-view';
 import { startClusterStream } from '../cluster/cluster-stream';
 import { GpusView } from '../gpus/gpus-view';
@@ -30,6 +31,7 @@ export function App() {
   const view = useAppStore((s) => s.view);
   useEffect(() => startConnectionSync(), []);
   useEffect(() => startClusterStream(), []);
+  useEffect(() => startChatSync(), []);
   useShortcuts();
 
   if (status === 'unauthorized') return <UnauthorizedScreen />;

@@ -7,7 +7,6 @@ import {
   deleteConversation,
   EMPTY_CHAT,
   finishReply,
-  hydrate,
   replaceLastReply,
   requestMessages,
   titleFrom,
@@ -130,7 +129,7 @@ describe('requestMessages', () => {
   });
 });
 
-describe('settings and stored history', () => {
+describe('settings', () => {
   it('clamps sampling settings to the daemon’s limits', () => {
     const s = clampSettings({ model: 'm', systemPrompt: '', temperature: 9, maxTokens: 99999 });
     expect(s.temperature).toBe(2);
@@ -139,19 +138,5 @@ describe('settings and stored history', () => {
       maxTokens: 1,
       temperature: 0.7,
     });
-  });
-
-  it('marks replies that were streaming at reload as stopped and fills missing fields', () => {
-    const stored = JSON.parse(JSON.stringify(withExchange())) as Partial<ChatData>;
-    delete stored.settings;
-    const data = hydrate(stored);
-    expect(data.conversations.c1?.messages[1]?.status).toBe('stopped');
-    expect(data.settings.maxTokens).toBe(512);
-    expect(data.activeId).toBe('c1');
-  });
-
-  it('starts empty from nothing or garbage', () => {
-    expect(hydrate(null)).toEqual(EMPTY_CHAT);
-    expect(hydrate('x').order).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ export function appendExchange(
 ): ChatData {
   const next = updateConversation(data, conversationId, (c) => ({
     ...c,
-    title: c.messages.length === 0 ? titleFrom(user.content) : c.title,
+    title: c.messages.length === 0 && !c.unloaded ? titleFrom(user.content) : c.title,
     updated_at: reply.created_at,
     messages: [...c.messages, user, reply],
   }));
@@ -208,20 +208,4 @@ export function clampSettings(settings: ChatSettings): ChatSettings {
     ? Math.min(LIMITS.maxTokens, Math.max(1, Math.round(settings.maxTokens)))
     : DEFAULT_SETTINGS.maxTokens;
   return { ...settings, temperature, maxTokens };
-}
-
-/** Stored history as current data: missing fields get defaults, interrupted replies are stopped. */
-export function hydrate(persisted: unknown): ChatData {
-  const stored = (persisted && typeof persisted === 'object' ? persisted : {}) as Partial<ChatData>;
-  const conversations = stored.conversations ?? {};
-  const order = (stored.order ?? []).filter((id) => id in conversations);
-  const activeId = stored.activeId && stored.activeId in conversations ? stored.activeId : null;
-  return recoverInterrupted({
-    conversations,
-    order,
-    activeId: activeId ?? order[0] ?? null,
-    settings: clampSettings({ ...DEFAULT_SETTINGS, ...stored.settings }),
-    settingsOpen: stored.settingsOpen ?? EMPTY_CHAT.settingsOpen,
-    draft: typeof stored.draft === 'string' ? stored.draft : '',
-  });
 }

@@ -1,24 +1,7 @@
-import type { ErrorBody, StopReason } from '../../shared/sdk';
+import type { MessageStatus, ReplyStats } from '../../shared/conversations';
+import type { ErrorBody } from '../../shared/sdk';
 
-export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
-
-/** What the stats line under a reply shows; filled in as the stream's events arrive. */
-export interface ReplyStats {
-  model?: string;
-  host?: string;
-  /** The worker that ran the reply, on `host`. */
-  worker?: string;
-  queue_position?: number;
-  /** Set by the `started` event: a worker is generating (no longer queued or loading). */
-  started_at?: string;
-  /** Time to first token, ms: the worker's figure when it sends one, else measured here. */
-  ttft_ms?: number | null;
-  tokens_per_sec?: number;
-  tokens_out?: number;
-  prompt_tokens?: number;
-  decode_time_ms?: number;
-  stop_reason?: StopReason;
-}
+export type { MessageStatus, ReplyStats };
 
 export interface ChatItem {
   id: string;
@@ -36,6 +19,8 @@ export interface Conversation {
   created_at: number;
   updated_at: number;
   messages: ChatItem[];
+  /** Listed by the daemon, its messages not fetched yet (they are when it is opened). */
+  unloaded?: true;
 }
 
 export interface ChatSettings {

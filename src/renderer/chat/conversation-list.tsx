@@ -27,7 +27,9 @@ export function ConversationList() {
         New conversation
       </button>
       {items.length === 0 ? (
-        <p className="conversations-empty">Your conversations are kept here, in this browser.</p>
+        <p className="conversations-empty">
+          No conversations yet. They are kept by rbees, so every window and browser sees them.
+        </p>
       ) : (
         <ul className="conversation-items">
           {items.map((item) => {

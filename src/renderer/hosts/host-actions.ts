@@ -2,7 +2,9 @@ import { API } from '../../shared/api';
 import { isErrorCode, RbeesError, type ErrorBody } from '../../shared/errors';
 import { getClient, getPool } from '../api/connection';
 import { describeError, toUiError } from '../api/error-text';
+import type { AgentVersionResponse, HostInfo } from '../../shared/hosts';
 import { describeStep } from './install-steps';
+import { keyChangeRequest, type KeyChangeRequest } from './key-change';
 import { useHostsStore, type TrustRequest } from './use-hosts-store';
 
 /** What the Hosts view does on the person's behalf; results land in useHostsStore. */
@@ -17,7 +19,7 @@ export function hostError(host: string, error: Pick<ErrorBody, 'code' | 'message
     : `${host}: ${text}`;
 }
 
-/** Connects; an unknown key opens the trust dialog instead of failing. */
+/** Connects; an unknown key opens the trust dialog, a changed one the key-change dialog. */
 export async function connectHost(host: string, spec: string): Promise<void> {
   store().setError(host, null);
   store().setBusy(host, 'connecting');
@@ -25,7 +27,9 @@ export async function connectHost(host: string, spec: string): Promise<void> {
     await getPool().connect(host);
   } catch (err) {
     const trust = trustRequest(host, spec, err);
+    const change = keyChangeRequest(host, toUiError(err));
     if (trust) store().setTrust(trust);
+    else if (change) store().setKeyChange(change);
     else store().setError(host, hostError(host, toUiError(err)));
   } finally {
     store().setBusy(host, null);
@@ -60,6 +64,38 @@ export async function trustHost(request: TrustRequest): Promise<void> {
     store().setError(host, hostError(host, toUiError(err)));
   } finally {
     store().setBusy(host, null);
+  }
+}
+
+/**
+ * Replaces the changed key saved in rbees' known_hosts by the one the person saw: the daemon
+ * checks the host presents exactly `presented`, else keeps the old key and says so.
+ */
+export async function replaceHostKey(request: KeyChangeRequest): Promise<void> {
+  const { host } = request;
+  store().setKeyChange(null);
+  store().setError(host, null);
+  store().setBusy(host, 'replacing');
+  try {
+    await getClient().json<HostInfo>(API.hostReplaceKey(host), {
+      method: 'POST',
+      body: { fingerprint: request.presented },
+    });
+  } catch (err) {
+    store().setError(host, hostError(host, toUiError(err)));
+  } finally {
+    store().setBusy(host, null);
+  }
+}
+
+/** Asks the daemon whether the host's agent is the one this app ships (for "Agent outdated"). */
+export async function loadAgentVersion(host: string): Promise<void> {
+  try {
+    const agent = await getClient().json<AgentVersionResponse>(API.hostAgent(host));
+    store().setAgent(host, agent);
+  } catch {
+    // Unknown is shown as nothing: the agent's own status says what is wrong with it.
+    store().setAgent(host, null);
   }
 }
 
@@ -117,6 +153,7 @@ export async function installAgent(host: string, update: boolean): Promise<void>
         ? { ...run, state: 'failed', result: `${host}: the install stopped without a result.` }
         : run,
     );
+    if (store().install?.state === 'done') await loadAgentVersion(host);
   } catch (err) {
     store().updateInstall((run) =>
       abort.signal.aborted

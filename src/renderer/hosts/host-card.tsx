@@ -1,10 +1,11 @@
+import { useEffect } from 'react';
 import type { HostView } from '../../shared/events';
 import { useAppStore } from '../app/use-app-store';
 import { formatBytes } from '../ui/format';
 import { FolderIcon, HostsIcon, TrashIcon } from '../ui/icons';
 import { agentHealth, archName, canConnect, gpuNames, gpuVendors, stateBadge } from './host-facts';
 import { hostNotice, NoticeLine } from './host-notice';
-import { connectHost, installAgent } from './host-actions';
+import { connectHost, installAgent, loadAgentVersion } from './host-actions';
 import { useHostsStore } from './use-hosts-store';
 
 interface HostCardProps {
@@ -18,13 +19,21 @@ export function HostCard({ view, now }: HostCardProps) {
   const awaitingTrust = useHostsStore((s) => s.trust?.host === name);
   const busy = useHostsStore((s) => s.busy[name]) ?? (awaitingTrust ? 'awaiting-trust' : undefined);
   const error = useHostsStore((s) => s.errors[name]);
+  const version = useHostsStore((s) => s.agents[name]);
   const setConfirmRemove = useHostsStore((s) => s.setConfirmRemove);
   const setView = useAppStore((s) => s.setView);
   const local = state === 'local';
   const status = view.status;
   const badge = stateBadge(state);
   const agent = agentHealth(view);
-  const notice = hostNotice(view, now, busy, error);
+  const notice = hostNotice(view, now, busy, error, version);
+  const outdated = version?.state === 'outdated' && agent.kind === 'ok';
+  const keyChanged = state === 'offline' && view.info.reason_code === 'SSH_HOSTKEY_MISMATCH';
+  const hasStatus = status !== null;
+  // Asked again whenever the host comes (back) online: a reconnect may follow a reinstall.
+  useEffect(() => {
+    if (!local && state === 'online' && hasStatus) void loadAgentVersion(name);
+  }, [local, state, hasStatus, name]);
   const gpus = status ? gpuNames(status.gpus) : [];
   const readyWorkers = view.workers.filter((w) => w.status === 'ready').length;
 
@@ -34,6 +43,7 @@ export function HostCard({ view, now }: HostCardProps) {
       data-testid="host-card"
       data-host={name}
       data-state={state}
+      data-agent={version?.state}
       aria-label={local ? 'This computer' : `Host ${name}`}
     >
       <header className="host-head">
@@ -110,11 +120,11 @@ export function HostCard({ view, now }: HostCardProps) {
           {!local && canConnect(state) ? (
             <button
               type="button"
-              className="button primary"
+              className={keyChanged ? 'button danger' : 'button primary'}
               disabled={busy !== undefined}
               onClick={() => void connectHost(name, spec)}
             >
-              {busy === 'connecting' ? 'Connecting…' : 'Connect'}
+              {busy === 'connecting' ? 'Connecting…' : keyChanged ? 'Review key change' : 'Connect'}
             </button>
           ) : null}
           {!local && state === 'online' && agent.kind === 'missing' ? (
@@ -129,7 +139,7 @@ export function HostCard({ view, now }: HostCardProps) {
           {!local && state === 'online' && agent.kind !== 'missing' ? (
             <button
               type="button"
-              className={agent.kind === 'failed' ? 'button primary' : 'ghost-button'}
+              className={agent.kind === 'failed' || outdated ? 'button primary' : 'ghost-button'}
               onClick={() => void installAgent(name, true)}
             >
               Update agent

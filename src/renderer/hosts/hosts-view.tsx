@@ -10,6 +10,7 @@ import { AddHostDialog } from './add-host-dialog';
 import { HostCard } from './host-card';
 import { acceptsDrops } from './host-facts';
 import { InstallDialog } from './install-dialog';
+import { KeyChangeDialog } from './key-change-dialog';
 import { RemoveDialog } from './remove-dialog';
 import { TrustDialog } from './trust-dialog';
 import { useHostsStore } from './use-hosts-store';
@@ -22,7 +23,7 @@ const TICK_MS = 5000;
 export function HostsView() {
   const hosts = useClusterStore((s) => s.hosts);
   const live = useClusterStore((s) => s.live);
-  const { addOpen, trust, confirmRemove, install, openAdd } = useHostsStore();
+  const { addOpen, trust, keyChange, confirmRemove, install, openAdd } = useHostsStore();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
@@ -81,6 +82,7 @@ export function HostsView() {
       )}
       {addOpen ? <AddHostDialog /> : null}
       {trust ? <TrustDialog request={trust} /> : null}
+      {keyChange ? <KeyChangeDialog request={keyChange} /> : null}
       {confirmRemove ? <RemoveDialog host={confirmRemove} /> : null}
       {install ? <InstallDialog run={install} /> : null}
     </div>

@@ -1,4 +1,5 @@
 import { formatBytes } from '../ui/format';
+import { shortVersion } from './agent-version';
 
 /** One line of an agent install's live log, from the daemon's `POST …/install` events. */
 export interface InstallStep {
@@ -14,7 +15,8 @@ const secs = (v: unknown): string => {
   const n = num(v);
   return n === null ? '' : ` in ${n < 10 ? n.toFixed(1) : Math.round(n)} s`;
 };
-const version = (v: unknown): string => str(v).slice(0, 12);
+// The same short form as the card's "Agent outdated" line, so the two can be compared.
+const version = (v: unknown): string => shortVersion(str(v));
 
 /** The step's facts in words; an unknown step still shows, by its name. */
 export function describeStep(event: string, facts: Facts): string {

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
+import type { AgentVersionResponse } from '../../shared/hosts';
 import type { InstallStep } from './install-steps';
+import type { KeyChangeRequest } from './key-change';
 
 /** A host key waiting for the person to compare and trust it. */
 export interface TrustRequest {
@@ -20,11 +22,15 @@ export interface InstallRun {
 }
 
 /** What a host's card is doing on the person's behalf (buttons disabled meanwhile). */
-export type HostBusy = 'connecting' | 'awaiting-trust' | 'trusting' | 'removing';
+export type HostBusy = 'connecting' | 'awaiting-trust' | 'trusting' | 'replacing' | 'removing';
 
 interface HostsState {
   addOpen: boolean;
   trust: TrustRequest | null;
+  /** A changed host key the person is looking at. */
+  keyChange: KeyChangeRequest | null;
+  /** Each remote host's agent version against the shipped one, once asked. */
+  agents: Record<string, AgentVersionResponse>;
   /** The host whose Remove is being confirmed. */
   confirmRemove: string | null;
   install: InstallRun | null;
@@ -35,6 +41,8 @@ interface HostsState {
   openAdd: () => void;
   closeAdd: () => void;
   setTrust: (trust: TrustRequest | null) => void;
+  setKeyChange: (keyChange: KeyChangeRequest | null) => void;
+  setAgent: (host: string, agent: AgentVersionResponse | null) => void;
   setConfirmRemove: (host: string | null) => void;
   setInstall: (install: InstallRun | null) => void;
   updateInstall: (change: (run: InstallRun) => InstallRun) => void;
@@ -47,6 +55,8 @@ interface HostsState {
 export const useHostsStore = create<HostsState>()((set) => ({
   addOpen: false,
   trust: null,
+  keyChange: null,
+  agents: {},
   confirmRemove: null,
   install: null,
   busy: {},
@@ -55,6 +65,14 @@ export const useHostsStore = create<HostsState>()((set) => ({
   openAdd: () => set({ addOpen: true }),
   closeAdd: () => set({ addOpen: false }),
   setTrust: (trust) => set({ trust }),
+  setKeyChange: (keyChange) => set({ keyChange }),
+  setAgent: (host, agent) =>
+    set((s) => {
+      const next = { ...s.agents };
+      if (agent) next[host] = agent;
+      else delete next[host];
+      return { agents: next };
+    }),
   setConfirmRemove: (confirmRemove) => set({ confirmRemove }),
   setInstall: (install) => set({ install }),
   updateInstall: (change) => set((s) => (s.install ? { install: change(s.install) } : {})),

@@ -20,14 +20,20 @@ export interface AgentRunner {
   run(args: readonly string[], options?: AgentRunOptions): RemoteProcess;
 }
 
+function serveOf(session: SshSession, agentDir: string): ReturnType<typeof agentServe> {
+  return agentServe(session, poolCommand(agentDir, ['serve', '--stdio', '--json'], AGENT_PROGRAM));
+}
+
+/** After an install swapped the agent dir: the next served call starts the new agent's code. */
+export function restartAgentServe(session: SshSession, agentDir: string): void {
+  serveOf(session, agentDir).restart();
+}
+
 /** A pool host's agent, over its SSH session. */
 export function remoteAgent(host: string, session: SshSession, agentDir: string): AgentRunner {
   // One long-lived `serve` per session answers the short read-only commands (no Node start-up
   // per call); the rest, and requests with their own env, run as a plain exec.
-  const serve = agentServe(
-    session,
-    poolCommand(agentDir, ['serve', '--stdio', '--json'], AGENT_PROGRAM),
-  );
+  const serve = serveOf(session, agentDir);
   return {
     host,
     run(args, options = {}) {

@@ -9,8 +9,7 @@ import { SshSession } from '../../ssh';
 import type { SshHostOptions } from '../../ssh';
 import { agentAnswer, localAgent, remoteAgent } from './agent-runner';
 import type { AgentRunner } from './agent-runner';
-import { HostStore } from './host-store';
-import type { HostRecord } from './host-store';
+import type { HostRecord, HostsTable } from '../store/hosts-table';
 
 export const LOCAL_HOST = 'local';
 
@@ -18,12 +17,19 @@ export const LOCAL_HOST = 'local';
 export type HostChange = { type: 'host'; info: HostInfo } | { type: 'removed'; name: string };
 
 export interface HostRegistryOptions {
-  /** `$RBEES_HOME`: hosts.json and the known_hosts that trusted keys are saved to. */
+  /** `$RBEES_HOME`: the known_hosts that trusted keys are saved to. */
   home: string;
+  /** Where the remote hosts are kept (the store's table). */
+  hosts: HostsTable;
   /** Where the bundled agent `rbees-pool.js` is, for the `local` host. */
   bundleDir: string;
   /** `RBEES_SSH_KNOWN_HOSTS` replaces ~/.ssh/known_hosts (tests, or a separate trust store). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Seconds between SSH keepalives (RBEES_HEARTBEAT_S): a host that answers none of 3 in a row
+   * is offline, and its workers get no new jobs until it is back.
+   */
+  heartbeatS?: number;
   /** Builds a session's options (tests may replace it). */
   resolveOptions?: (record: HostRecord) => Promise<SshHostOptions>;
 }
@@ -34,11 +40,10 @@ function expandHome(path: string): string {
 }
 
 /**
- * The pool hosts: `local` (this computer, always there) and the remote ones in hosts.json, each
+ * The pool hosts: `local` (this computer, always there) and the remote ones in the store, each
  * with one SSH session opened lazily on first use and closed when the host is removed.
  */
 export class HostRegistry {
-  private readonly store: HostStore;
   private records: HostRecord[] = [];
   private readonly sessions = new Map<string, SshSession>();
   /** Sessions being built (resolving ~/.ssh/config): one per host even under parallel requests. */
@@ -48,12 +53,10 @@ export class HostRegistry {
   private closed = false;
   private readonly listeners = new Set<(change: HostChange) => void>();
 
-  constructor(private readonly options: HostRegistryOptions) {
-    this.store = new HostStore(options.home);
-  }
+  constructor(private readonly options: HostRegistryOptions) {}
 
-  async load(): Promise<void> {
-    this.records = await this.store.load();
+  load(): void {
+    this.records = this.options.hosts.list();
   }
 
   list(): HostInfo[] {
@@ -75,7 +78,7 @@ export class HostRegistry {
       spec: record.spec,
       agent_dir: record.agent_dir,
       state,
-      ...(status?.reason ? { reason: status.reason.message } : {}),
+      ...(status?.reason ? { reason: status.reason.message, reason_code: status.reason.code } : {}),
     };
   }
 
@@ -94,7 +97,7 @@ export class HostRegistry {
         ...(request.identity_file !== undefined ? { identity_file: request.identity_file } : {}),
         agent_dir: request.agent_dir ?? DEFAULT_AGENT_DIR,
       };
-      await this.store.save([...this.records, record]);
+      this.options.hosts.add(record);
       this.records = [...this.records, record];
       this.tell({ type: 'host', info: this.info(record) });
       return this.info(record);
@@ -104,7 +107,7 @@ export class HostRegistry {
   remove(name: string): Promise<void> {
     return this.serialised(async () => {
       this.get(name);
-      await this.store.save(this.records.filter((r) => r.name !== name));
+      this.options.hosts.remove(name);
       this.records = this.records.filter((r) => r.name !== name);
       await this.dropSession(name);
       this.tell({ type: 'removed', name });
@@ -204,7 +207,14 @@ export class HostRegistry {
 
   private async build(record: HostRecord): Promise<SshSession> {
     const options = await (this.options.resolveOptions ?? ((r) => this.sshOptions(r)))(record);
-    const session = new SshSession(options);
+    const { heartbeatS } = this.options;
+    const session = new SshSession(
+      options,
+      // ssh2 gives up on the ping after countMax unanswered ones: 2 → offline after 3 missed.
+      heartbeatS
+        ? { timings: { keepaliveIntervalMs: heartbeatS * 1000, keepaliveCountMax: 2 } }
+        : {},
+    );
     // Removed or shut down while ~/.ssh/config was read: the session must not outlive it.
     if (this.closed || this.find(record.name) !== record) {
       await session.close();

@@ -1,4 +1,5 @@
 import { ERROR_CODES, HTTP_STATUS } from '../../../shared/errors';
+import { conversationPaths, conversationSchemas } from './conversation-paths';
 import { hostPaths } from './host-paths';
 import { json, withPathParameters } from './operations';
 import { daemonPaths, inferencePaths } from './paths';
@@ -24,7 +25,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'The default address (RBEES_PORT).' }],
     security: [{ bearer: [] }],
-    paths: withPathParameters({ ...inferencePaths(), ...daemonPaths(), ...hostPaths() }),
+    paths: withPathParameters({
+      ...inferencePaths(),
+      ...daemonPaths(),
+      ...hostPaths(),
+      ...conversationPaths(),
+    }),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The token in $RBEES_HOME/token.' },
@@ -35,7 +41,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           content: json('ErrorResponse'),
         },
       },
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...conversationSchemas() },
     },
   };
 }

@@ -72,7 +72,10 @@ export function hostPaths(): Paths {
       post: op({
         tag: 'hosts',
         summary: 'Connect to a host over SSH',
-        description: 'SSH_HOSTKEY_UNKNOWN (409) carries the fingerprint to confirm through /trust.',
+        description:
+          'SSH_HOSTKEY_UNKNOWN (409) carries the fingerprint to confirm through /trust; ' +
+          'SSH_HOSTKEY_MISMATCH (409) carries the expected and presented fingerprints, where ' +
+          'the old key is (details.known) and whether /replace-key can replace it.',
         ok: { status: 200, description: 'The host, connected.', content: json('HostInfo') },
       }),
     },
@@ -82,6 +85,35 @@ export function hostPaths(): Paths {
         summary: "Trust a host's key the user confirmed, then connect",
         body: 'TrustHostRequest',
         ok: { status: 200, description: 'The host, connected.', content: json('HostInfo') },
+      }),
+    },
+    [template(API.hostReplaceKey, 'name')]: {
+      post: op({
+        tag: 'hosts',
+        summary: "Replace a host's changed key by the one the user confirmed, then connect",
+        description:
+          "For SSH_HOSTKEY_MISMATCH when the old key is in rbees' own known_hosts: the body is " +
+          "the fingerprint the host presented (from the error's details). The old entry is " +
+          'removed and the key saved only if the host presents exactly that fingerprint; ' +
+          'otherwise the old entry is put back (SSH_HOSTKEY_MISMATCH). An old key in another ' +
+          'known_hosts file (~/.ssh/known_hosts) is never edited: SSH_HOSTKEY_MISMATCH (409) ' +
+          'with details.remove_command, the `ssh-keygen -R` to run.',
+        body: 'TrustHostRequest',
+        ok: { status: 200, description: 'The host, connected.', content: json('HostInfo') },
+      }),
+    },
+    [template(API.hostAgent, 'name')]: {
+      get: op({
+        tag: 'hosts',
+        summary: "Compare the host's installed agent with the one this app ships",
+        description:
+          'Reads VERSION in the agent dir (one short exec); the shipped version is a content ' +
+          'hash of the agent bundle and its packages, computed once per platform.',
+        ok: {
+          status: 200,
+          description: 'Installed and shipped versions.',
+          content: json('AgentVersionResponse'),
+        },
       }),
     },
     [template(API.hostStatus, 'name')]: {

@@ -1,4 +1,7 @@
+import { ERROR_CODES } from '../../../shared/errors';
 import type {
+  AgentVersionResponse,
+  AgentVersionState,
   DownloadsResponse,
   HostInfo,
   HostModelsResponse,
@@ -53,9 +56,21 @@ export const hostSchemas = {
         reconnecting: true,
       }),
       reason: s.str,
+      reason_code: { type: 'string', enum: [...ERROR_CODES] },
     },
-    { reason: true },
+    { reason: true, reason_code: true },
   ),
+  AgentVersionResponse: s.object<AgentVersionResponse>({
+    state: s.oneOf<AgentVersionState>({
+      current: true,
+      outdated: true,
+      missing: true,
+      unknown: true,
+    }),
+    installed: s.nullable(s.str),
+    shipped: s.nullable(s.str),
+    platform: s.nullable(s.str),
+  }),
   HostsResponse: s.object<HostsResponse>({ hosts: s.arrayOf(s.ref('HostInfo')) }),
   SshAliasesResponse: s.object<SshAliasesResponse>({ aliases: s.arrayOf(s.str) }),
   HostStatusResponse: s.object<HostStatusResponse>({

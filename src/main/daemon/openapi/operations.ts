@@ -2,7 +2,7 @@ import { ref, type Schema } from './json-schema';
 
 /** Builders for operations, so that each one lists its success and its error answer the same way. */
 
-export type PathItem = Partial<Record<'get' | 'put' | 'post' | 'delete', Schema>>;
+export type PathItem = Partial<Record<'get' | 'put' | 'post' | 'patch' | 'delete', Schema>>;
 export type Paths = Record<string, PathItem>;
 
 /** The OpenAPI template of a path from `API`: `template(API.task, 'id')` is `/v2/tasks/{id}`. */
@@ -42,7 +42,22 @@ interface OperationSpec {
   parameters?: Schema[];
   /** Reachable without the bearer token. */
   open?: boolean;
+  /** Queues a job: answers 429 QUEUE_FULL with `Retry-After` when the queue is full. */
+  queues?: boolean;
 }
+
+const QUEUE_FULL = {
+  description:
+    'QUEUE_FULL: the queue holds RBEES_QUEUE_CAPACITY jobs already. `details.retry_after_s` ' +
+    'and the `Retry-After` header say when to try again.',
+  headers: {
+    'Retry-After': {
+      description: 'Seconds to wait before trying again.',
+      schema: { type: 'integer' },
+    },
+  },
+  content: json('ErrorResponse'),
+};
 
 /** One operation: its success answer, then every error as `{ error: ErrorBody }`. */
 export function op(spec: OperationSpec): Schema {
@@ -56,6 +71,7 @@ export function op(spec: OperationSpec): Schema {
     ...(spec.body !== undefined ? { requestBody: requestBody(spec.body) } : {}),
     responses: {
       [String(status)]: ok,
+      ...(spec.queues ? { '429': QUEUE_FULL } : {}),
       default: { $ref: '#/components/responses/Error' },
     },
   };
@@ -73,6 +89,7 @@ export function query(name: string, description: string, schema: Schema): Schema
 const PATH_PARAMETERS: Record<string, string> = {
   id: 'The id of the task, worker, model or download the path names.',
   name: 'The pool host\'s name; "local" is this computer.',
+  messageId: "The message's id, chosen by the client.",
 };
 
 /** The `{…}` parameters of every path, declared once on its path item. */

@@ -2,7 +2,7 @@ import { API } from '../../../shared/api';
 import type { ClusterEventType } from '../../../shared/events';
 import type { EventType } from '../../../shared/inference';
 import { keysOf } from './json-schema';
-import { json, op, sse, template, type Paths } from './operations';
+import { json, op, query, sse, template, type Paths } from './operations';
 
 const TASK_EVENTS = keysOf<EventType>({
   queued: true,
@@ -40,23 +40,45 @@ export function inferencePaths(): Paths {
       post: op({
         tag: 'tasks',
         summary: 'Enqueue an inference task',
+        description:
+          'Admission checks the model exists somewhere in the cluster and that the input and ' +
+          "`max_tokens` fit the model's context (when a worker reported it); interactive jobs " +
+          'wait ahead of batch ones, FIFO within each.',
         body: 'TaskRequest',
+        queues: true,
         ok: {
           status: 202,
           description: 'Queued; follow it at events_url.',
           content: json('TaskAccepted'),
         },
       }),
+      get: op({
+        tag: 'tasks',
+        summary: 'List recent tasks, newest first',
+        description: 'Tasks the daemon still holds in memory (finished ones are kept 10 min).',
+        parameters: [
+          query('limit', 'How many tasks to list (1-1000).', {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1000,
+            default: 50,
+          }),
+        ],
+        ok: { status: 200, description: 'The tasks.', content: json('JobList') },
+      }),
     },
     [template(API.task, 'id')]: {
       get: op({
         tag: 'tasks',
         summary: "Look up a task's status",
-        ok: { status: 200, description: 'The task.', content: json('TaskStatus') },
+        ok: { status: 200, description: 'The task.', content: json('JobRecord') },
       }),
       delete: op({
         tag: 'tasks',
         summary: 'Cancel a task',
+        description:
+          'A queued task leaves the queue; a running one is stopped on its worker, which frees ' +
+          'the slot. Idempotent: a finished task is left as it is.',
         ok: { status: 204, description: 'Cancelled (or already finished).' },
       }),
     },
@@ -87,6 +109,7 @@ export function inferencePaths(): Paths {
         summary: 'Create a chat completion (OpenAI-compatible)',
         description: OPENAI_STREAM,
         body: 'ChatCompletionRequest',
+        queues: true,
         ok: {
           status: 200,
           description: 'The completion, or its stream.',
@@ -100,6 +123,7 @@ export function inferencePaths(): Paths {
         summary: 'Create a text completion (OpenAI-compatible)',
         description: OPENAI_STREAM,
         body: 'CompletionRequest',
+        queues: true,
         ok: {
           status: 200,
           description: 'The completion, or its stream.',

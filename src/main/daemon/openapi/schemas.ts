@@ -6,7 +6,13 @@ import {
   StartDownloadSchema,
   TrustHostSchema,
 } from '../../../shared/host-schemas';
-import type { TaskAccepted } from '../../../shared/inference';
+import type {
+  JobList,
+  JobPriority,
+  JobRecord,
+  JobStatus,
+  TaskAccepted,
+} from '../../../shared/inference';
 import type { ModelInfo } from '../../../shared/models';
 import {
   ChatCompletionRequestSchema,
@@ -15,7 +21,6 @@ import {
   type Usage,
 } from '../../../shared/openai';
 import { TaskRequestSchema } from '../../../shared/schemas';
-import type { JobStatus } from '../jobs';
 import { hostSchemas } from './host-responses';
 import * as s from './json-schema';
 
@@ -63,23 +68,29 @@ const inference = {
     queue_position: s.int,
     events_url: s.str,
   }),
-  TaskStatus: {
-    type: 'object',
-    properties: {
-      job_id: s.str,
-      status: s.oneOf<JobStatus>({
-        queued: true,
-        running: true,
-        succeeded: true,
-        failed: true,
-        cancelled: true,
-      }),
-      model: s.str,
-      created_at: s.dateTime,
-      queue_position: s.nullable(s.int),
-    },
-    required: ['job_id', 'status', 'model', 'created_at', 'queue_position'],
-  },
+  JobRecord: s.object<JobRecord>({
+    job_id: s.str,
+    status: s.oneOf<JobStatus>({
+      queued: true,
+      running: true,
+      succeeded: true,
+      failed: true,
+      cancelled: true,
+    }),
+    model: s.str,
+    priority: s.oneOf<JobPriority>({ interactive: true, batch: true }),
+    queue_position: s.nullable(s.int),
+    host: s.nullable(s.str),
+    worker_id: s.nullable(s.str),
+    created_at: s.dateTime,
+    started_at: s.nullable(s.dateTime),
+    first_token_at: s.nullable(s.dateTime),
+    finished_at: s.nullable(s.dateTime),
+    tokens_in: s.nullable(s.int),
+    tokens_out: s.nullable(s.int),
+    error: s.nullable(s.ref('ErrorBody')),
+  }),
+  JobList: s.object<JobList>({ jobs: s.arrayOf(s.ref('JobRecord')) }),
   OpenAiModelList: {
     type: 'object',
     properties: {

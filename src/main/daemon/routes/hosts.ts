@@ -10,13 +10,19 @@ import type {
   HostStatusResponse,
   SshAliasesResponse,
 } from '../../../shared/hosts';
+import { RbeesError } from '../../../shared/errors';
 import { listAliases } from '../../ssh';
+import { replaceHostKey } from '../../ssh/host-key-replace';
 import { parseBody } from '../../../shared/validation';
 import type { HostRegistry } from '../hosts/host-registry';
+import { LOCAL_HOST } from '../hosts/host-registry';
 
 type ByName = { Params: { name: string } };
 
-/** Pool hosts: list, add, remove, connect (trusting a key the user confirmed), agent status. */
+/**
+ * Pool hosts: list, add, remove, connect (trusting a key the user confirmed, or replacing a changed
+ * one), agent status.
+ */
 export function hostRoutes(app: FastifyInstance, hosts: HostRegistry): void {
   app.get(API.hosts, async (): Promise<HostsResponse> => ({ hosts: hosts.list() }));
 
@@ -37,6 +43,32 @@ export function hostRoutes(app: FastifyInstance, hosts: HostRegistry): void {
   app.post<ByName>(`${API.hosts}/:name/trust`, async (request): Promise<HostInfo> => {
     const { fingerprint } = parseBody(TrustHostSchema, request.body);
     return hosts.trust(request.params.name, fingerprint);
+  });
+
+  // A changed key the person checked (a reinstall): rbees' own entry only, the confirmed key only.
+  app.post<ByName>(`${API.hosts}/:name/replace-key`, async (request): Promise<HostInfo> => {
+    const { name } = request.params;
+    const { fingerprint } = parseBody(TrustHostSchema, request.body);
+    if (name === LOCAL_HOST) {
+      throw new RbeesError('BAD_REQUEST', 'local: this computer has no host key to replace');
+    }
+    const session = await hosts.sessionOf(name);
+    if (session.state === 'online') {
+      throw new RbeesError(
+        'BAD_REQUEST',
+        `${name}: connected with its saved key; there is no changed key to replace`,
+      );
+    }
+    const { host } = session;
+    await replaceHostKey(
+      { name: host.name, hostname: host.hostname, port: host.port },
+      host,
+      fingerprint,
+      async (confirmed) => {
+        await hosts.trust(name, confirmed);
+      },
+    );
+    return hosts.connect(name);
   });
 
   // The aliases of the daemon user's ~/.ssh/config, for the Add host picker.

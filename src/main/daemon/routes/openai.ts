@@ -16,6 +16,7 @@ import {
 import { parseBody } from '../../../shared/validation';
 import type { Jobs } from '../jobs';
 import { sendSse } from '../sse-reply';
+import { submitJob } from './tasks';
 
 type Kind = 'chat' | 'text';
 
@@ -65,13 +66,13 @@ async function answer(
   kind: Kind,
   options: { stream?: boolean | null; stream_options?: { include_usage?: boolean } | null },
 ): Promise<void> {
-  const job = await jobs.submit(task);
+  const job = await submitJob(jobs, reply, task);
   const shape = new Shaper(kind, `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${job.id}`, job.modelId);
   if (options.stream) {
     const includeUsage = options.stream_options?.include_usage === true;
     return sendSse(request, reply, async function* (signal) {
       // No reconnection in OpenAI's protocol: a client that leaves cancels its job at once.
-      signal.addEventListener('abort', () => jobs.cancel(job.id));
+      signal.addEventListener('abort', () => jobs.cancelJob(job));
       if (kind === 'chat') yield data(shape.chunk({ role: 'assistant', content: '' }, null));
       for await (const event of job.events.subscribe(undefined, signal)) {
         const out = shape.streamEvent(event, includeUsage);
@@ -84,7 +85,7 @@ async function answer(
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) abort.abort();
   });
-  abort.signal.addEventListener('abort', () => jobs.cancel(job.id));
+  abort.signal.addEventListener('abort', () => jobs.cancelJob(job));
   let text = '';
   for await (const event of job.events.subscribe(undefined, abort.signal)) {
     if (event.type === 'token') text += event.data.t;

@@ -1,22 +1,54 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { API } from '../../../shared/api';
-import type { TaskAccepted } from '../../../shared/inference';
-import { TaskRequestSchema } from '../../../shared/schemas';
+import { RbeesError } from '../../../shared/errors';
+import type { JobList, JobRecord, TaskAccepted } from '../../../shared/inference';
+import { TaskListQuerySchema, TaskRequestSchema } from '../../../shared/schemas';
 import { encodeEvent } from '../../../shared/sse';
 import { parseBody } from '../../../shared/validation';
-import type { Jobs } from '../jobs';
+import type { Job, Jobs } from '../jobs';
 import { sendSse } from '../sse-reply';
 
-/**
- * How long a running job waits for a client to reconnect (with `Last-Event-ID`) after the last one
- * left, before it is cancelled so that nobody's GPU works for a reader that is gone.
- */
-const RESUME_GRACE_MS = 5000;
+/** Jobs that left memory, as the store keeps them. */
+export interface JobHistory {
+  get(id: string): JobRecord | undefined;
+  recent(limit: number): JobRecord[];
+}
 
-/** The native task API (SYS-5.1): enqueue, follow, look up, cancel. */
-export function taskRoutes(app: FastifyInstance, jobs: Jobs): void {
+/**
+ * Submits a job; a full queue's QUEUE_FULL also sets `Retry-After` (from the error's details)
+ * before the server's error handler answers 429.
+ */
+export async function submitJob(
+  jobs: Jobs,
+  reply: FastifyReply,
+  request: Parameters<Jobs['submit']>[0],
+): Promise<Job> {
+  try {
+    return await jobs.submit(request);
+  } catch (err) {
+    if (err instanceof RbeesError && err.code === 'QUEUE_FULL') {
+      const seconds = err.details?.retry_after_s;
+      reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
+    }
+    throw err;
+  }
+}
+
+/** The native task API (SYS-5.1): enqueue, follow, look up, list, cancel. */
+export function taskRoutes(app: FastifyInstance, jobs: Jobs, history: JobHistory): void {
+  /** The live record while the job is in memory, else the stored one. */
+  const record = (id: string): JobRecord => {
+    try {
+      return jobs.record(jobs.get(id));
+    } catch (err) {
+      const stored = history.get(id);
+      if (stored) return stored;
+      throw err;
+    }
+  };
+
   app.post(API.tasks, async (request, reply) => {
-    const job = await jobs.submit(parseBody(TaskRequestSchema, request.body));
+    const job = await submitJob(jobs, reply, parseBody(TaskRequestSchema, request.body));
     const accepted: TaskAccepted = {
       job_id: job.id,
       status: 'queued',
@@ -24,6 +56,17 @@ export function taskRoutes(app: FastifyInstance, jobs: Jobs): void {
       events_url: API.taskEvents(job.id),
     };
     return reply.code(202).send(accepted);
+  });
+
+  app.get(API.tasks, async (request): Promise<JobList> => {
+    const { limit } = parseBody(TaskListQuerySchema, request.query);
+    const live = new Map(jobs.recent(limit).map((job) => [job.job_id, job]));
+    const stored = history.recent(limit).map((job) => live.get(job.job_id) ?? job);
+    // Jobs in memory are stored as they are admitted; a store that failed still lists them.
+    const listed = new Set(stored.map((job) => job.job_id));
+    const merged = [...stored, ...[...live.values()].filter((job) => !listed.has(job.job_id))];
+    merged.sort((a, b) => b.created_at.localeCompare(a.created_at));
+    return { jobs: merged.slice(0, limit) };
   });
 
   app.get<{ Params: { id: string } }>(`${API.tasks}/:id/events`, async (request, reply) => {
@@ -34,26 +77,23 @@ export function taskRoutes(app: FastifyInstance, jobs: Jobs): void {
         yield encodeEvent(event);
       }
     });
-    if (!job.events.finished && job.events.subscriberCount === 0) {
-      setTimeout(() => {
-        if (!job.events.finished && job.events.subscriberCount === 0) jobs.cancel(job.id);
-      }, RESUME_GRACE_MS).unref();
-    }
+    // The last reader left mid-job: nobody's GPU works for a reader that is gone. (A finished
+    // job's events can still be read again, from the start or after `Last-Event-ID`.)
+    if (!job.events.finished && job.events.subscriberCount === 0) jobs.cancelJob(job);
   });
 
-  app.get<{ Params: { id: string } }>(`${API.tasks}/:id`, async (request) => {
-    const job = jobs.get(request.params.id);
-    return {
-      job_id: job.id,
-      status: job.status,
-      model: job.modelId,
-      created_at: new Date(job.createdAt).toISOString(),
-      queue_position: job.status === 'queued' ? jobs.queuePosition(job) : null,
-    };
-  });
+  app.get<{ Params: { id: string } }>(`${API.tasks}/:id`, async (request): Promise<JobRecord> =>
+    record(request.params.id),
+  );
 
+  // Idempotent: cancelling a finished (or already cancelled) task answers the same.
   app.delete<{ Params: { id: string } }>(`${API.tasks}/:id`, async (request, reply) => {
-    jobs.cancel(request.params.id);
+    try {
+      jobs.cancel(request.params.id);
+    } catch (err) {
+      // Out of memory but stored: it ended long ago (or with a previous daemon).
+      if (!history.get(request.params.id)) throw err;
+    }
     return reply.code(204).send();
   });
 }

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { RbeesError } from '../../shared/errors';
+import type { InferenceEvent, JobPriority, ParsedTaskRequest } from '../../shared/inference';
+import { checkContextFit, promptTokensAtLeast } from './admission';
+import { rankWorkers, type ClusterWorker } from './cluster-workers';
+import { fakeJobs, settle } from './jobs-fakes';
+
+function task(priority: JobPriority = 'interactive', extra: Partial<ParsedTaskRequest> = {}) {
+  return { model: 'a', prompt: 'hi', max_tokens: 4, temperature: 0, priority, ...extra };
+}
+
+function queuedPositions(events: InferenceEvent[]): number[] {
+  return events.flatMap((e) => (e.type === 'queued' ? [e.data.queue_position] : []));
+}
+
+async function eventsOf(job: { events: { subscribe(): AsyncIterable<InferenceEvent> } }) {
+  const all: InferenceEvent[] = [];
+  for await (const event of job.events.subscribe()) all.push(event);
+  return all;
+}
+
+describe('Jobs', () => {
+  it('journals every status change with host, worker, timings and token counts', async () => {
+    const h = fakeJobs();
+    h.cluster.add('w1', 'a', 1, 'gpu-box');
+    const job = await h.jobs.submit(task());
+    await settle();
+    h.executions[0]?.step('token');
+    await settle();
+    h.executions[0]?.step('end');
+    await settle();
+    expect(h.journal.map((r) => r.status)).toEqual(['queued', 'running', 'succeeded']);
+    expect(h.journal[1]).toMatchObject({ host: 'gpu-box', worker_id: 'w1', finished_at: null });
+    const done = h.jobs.record(job);
+    expect(done).toMatchObject({
+      ...{ job_id: job.id, status: 'succeeded', model: 'a', priority: 'interactive' },
+      ...{ queue_position: null, host: 'gpu-box', worker_id: 'w1' },
+      ...{ tokens_in: 2, tokens_out: 1, error: null },
+    });
+    for (const at of ['created_at', 'started_at', 'first_token_at', 'finished_at'] as const)
+      expect(Date.parse(done[at] ?? '')).not.toBeNaN();
+    expect(h.journal[2]).toEqual(done);
+    expect(h.jobs.recent(10)).toEqual([done]);
+  });
+
+  it('re-sends queue_position to each waiting job when it changes, and only then', async () => {
+    const h = fakeJobs();
+    h.cluster.add('w1', 'a', 1);
+    const running = await h.jobs.submit(task('batch'));
+    const b1 = await h.jobs.submit(task('batch'));
+    const b2 = await h.jobs.submit(task('batch'));
+    const i1 = await h.jobs.submit(task('interactive')); // jumps ahead of b1 and b2
+    await settle();
+    h.jobs.cancel(b1.id); // b2 moves up; i1 does not move
+    h.executions[0]?.step('end'); // running ends: i1 starts, b2 moves up again
+    await settle();
+    h.executions[1]?.step('end');
+    await settle();
+    h.executions[2]?.step('end');
+    await settle();
+    expect(queuedPositions(await eventsOf(running))).toEqual([0]);
+    expect(queuedPositions(await eventsOf(b2))).toEqual([1, 2, 1, 0]);
+    expect(queuedPositions(await eventsOf(i1))).toEqual([0]);
+    expect(h.executions.map((e) => e.job)).toEqual([running.id, i1.id, b2.id]);
+  });
+
+  it('refuses a job past capacity with QUEUE_FULL and a Retry-After hint', async () => {
+    const h = fakeJobs({ capacity: 2 });
+    h.cluster.add('w1', 'a', 1);
+    await h.jobs.submit(task()); // runs
+    await h.jobs.submit(task());
+    await h.jobs.submit(task());
+    const refused = await h.jobs.submit(task()).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RbeesError);
+    expect((refused as RbeesError).code).toBe('QUEUE_FULL');
+    expect((refused as RbeesError).details?.retry_after_s).toBeGreaterThanOrEqual(1);
+    expect(h.jobs.queueDepth).toBe(2);
+    expect(await h.metrics.queueDepth.get()).toMatchObject({ values: [{ value: 2 }] });
+  });
+
+  it("refuses at admission what cannot fit the model's context, naming the limit", async () => {
+    const h = fakeJobs();
+    h.cluster.add('w1', 'a', 1); // a context of 64 tokens
+    await expect(h.jobs.submit(task('interactive', { max_tokens: 64 }))).rejects.toThrow(
+      'max_tokens (64) plus the input (at least 1 tokens) do not fit the context of "a" (64 tokens): lower max_tokens to at most 63, shorten the input, or start its worker with a larger context (--ctx).',
+    );
+    await expect(h.jobs.submit(task('interactive', { model: 'zz' }))).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+    });
+    expect(h.journal).toEqual([]);
+  });
+
+  it('admits in well under 10 ms with a full default queue', async () => {
+    const h = fakeJobs(); // capacity 100
+    h.cluster.add('w1', 'a', 1);
+    const took: number[] = [];
+    const waiting: string[] = [];
+    for (let i = 0; i < 2000; i += 1) {
+      if (h.jobs.queueDepth >= 99) h.jobs.cancel(waiting.shift() ?? '');
+      const start = performance.now();
+      const job = await h.jobs.submit(task(i % 3 === 0 ? 'interactive' : 'batch'));
+      took.push(performance.now() - start);
+      waiting.push(job.id);
+    }
+    took.sort((a, b) => a - b);
+    // p90, not p99: this machine's 2 cores are shared, and a preempted call says nothing about
+    // the code. Measured here: p50 0.24 ms, p99 4.3 ms (5-40 ms under a load average of 6).
+    const p90 = took[Math.floor(took.length * 0.9)] ?? Infinity;
+    expect(p90).toBeLessThan(10);
+  });
+
+  it('cancels a running job at once, frees its slot, and is idempotent', async () => {
+    const h = fakeJobs();
+    const worker = h.cluster.add('w1', 'a', 1);
+    const job = await h.jobs.submit(task());
+    const next = await h.jobs.submit(task());
+    await settle();
+    h.executions[0]?.step('token');
+    await settle();
+    expect(worker.busy).toBe(1);
+    h.jobs.cancel(job.id);
+    await settle();
+    expect(h.jobs.record(job)).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'CANCELLED' },
+    });
+    expect(h.executions[0]?.done).toBe(true);
+    expect(h.executions[1]?.job).toBe(next.id); // the freed slot went to the next job
+    const journaled = h.journal.length;
+    expect(h.jobs.cancel(job.id).status).toBe('cancelled');
+    expect(h.journal.length).toBe(journaled);
+    expect(() => h.jobs.cancel('nope')).toThrow(/No task "nope"/);
+  });
+});
+
+describe('admission', () => {
+  const request = (extra: Partial<ParsedTaskRequest>) =>
+    ({ ...task(), ...extra }) as ParsedTaskRequest;
+
+  it('counts a floor of the input tokens, chat messages included', () => {
+    expect(promptTokensAtLeast(request({ prompt: 'x'.repeat(80) }))).toBe(11);
+    const messages = [
+      { role: 'system' as const, content: 'x'.repeat(40) },
+      { role: 'user' as const, content: 'y'.repeat(40) },
+    ];
+    expect(promptTokensAtLeast(request({ prompt: undefined, messages }))).toBe(11);
+  });
+
+  it('skips the check when the context is not known yet', () => {
+    expect(() => checkContextFit(request({ max_tokens: 2048 }), 'a', null)).not.toThrow();
+  });
+
+  it('refuses a prompt alone too long for the context, with the fix', () => {
+    const check = () => checkContextFit(request({ prompt: 'x'.repeat(800) }), 'a', 64);
+    expect(check).toThrow(/the input \(at least 101 tokens\) do not fit .*: shorten the input or/);
+  });
+});
+
+describe('rankWorkers', () => {
+  const worker = (id: string, busy: number, slots: number, host = 'h'): ClusterWorker => ({
+    ...{ host, id, model: 'm', slots, busy, gpu: 0, contextSize: null },
+    target: { baseUrl: `http://${id}` },
+  });
+
+  it('prefers the least loaded, then the most free VRAM, then the given order', () => {
+    const workers = [
+      worker('full', 2, 2),
+      worker('half', 1, 2),
+      worker('idle-small', 0, 1, 'small'),
+      worker('idle-big', 0, 4, 'big'),
+      worker('idle-unknown', 0, 1, 'unknown'),
+    ];
+    const vram = (host: string) => ({ small: 1e9, big: 8e9 })[host] ?? null;
+    expect(rankWorkers(workers, vram).map((w) => w.id)).toEqual([
+      'idle-big',
+      'idle-small',
+      'idle-unknown',
+      'half',
+    ]);
+    expect(rankWorkers(workers).map((w) => w.id)).toEqual([
+      'idle-small',
+      'idle-big',
+      'idle-unknown',
+      'half',
+    ]);
+  });
+});
