@@ -44,6 +44,7 @@ export function applyClusterEvent(state: ClusterSnapshot, event: ClusterEvent): 
         worker_rates: { ...view.worker_rates, [event.data.worker]: event.data.tokens_per_sec },
       }));
     case 'models_changed':
+    case 'job': // jobs are not cluster state: GET /v2/tasks lists them
       return state;
     case 'downloads':
       return update(state, event.data.host, (view) => ({

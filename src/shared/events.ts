@@ -1,5 +1,6 @@
 import type { ErrorBody } from './errors';
 import type { HostInfo } from './hosts';
+import type { JobRecord } from './inference';
 import type { DownloadEvent, DownloadState, Gpu, HostStatus, WorkerEntry } from './pool-status';
 
 /**
@@ -72,7 +73,9 @@ export type ClusterEvent =
   /** The host's downloads as its agent lists them (when it comes online). */
   | { type: 'downloads'; data: { host: string; downloads: DownloadView[] } }
   /** A download's own event (start, progress, done, error), as its agent printed it. */
-  | { type: 'download'; data: { host: string; id: string; event: DownloadEvent } };
+  | { type: 'download'; data: { host: string; id: string; event: DownloadEvent } }
+  /** A job changed status (queued, running on a worker, finished): its record. */
+  | { type: 'job'; data: JobRecord };
 
 export type ClusterEventType = ClusterEvent['type'];
 

@@ -40,6 +40,7 @@ export function journalCluster(events: ClusterEvents, seen: SeenTable, logger: L
       case 'download':
       case 'host':
       case 'host_status_error':
+      case 'job': // the jobs table has them (Jobs' journal)
       case 'models_changed':
       case 'snapshot':
       case 'worker_rate':

@@ -82,7 +82,9 @@ function upload(
         res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       if (cutAfter === undefined) {
-        req.once('error', reject);
+        // A refused body is answered at its first bytes and the connection closed: writing the
+        // rest may then fail (EPIPE) before the answer is read. Only no answer at all is an error.
+        req.once('error', (err) => setTimeout(() => reject(err), 2000).unref());
         createReadStream(path).pipe(req);
         return;
       }

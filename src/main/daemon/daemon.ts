@@ -102,6 +102,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       events.publish({ type: 'worker_rate', data: { host, worker, tokens_per_sec: rate } }),
     journal: {
       changed(record) {
+        events.publish({ type: 'job', data: record });
         try {
           store.jobs.save(record);
         } catch (err) {

@@ -225,7 +225,11 @@ export class Jobs {
     const full = new Set<string>(); // models with no free slot left in this round
     const now = Date.now();
     for (const job of this.queue.items()) {
-      if (job.status !== 'queued' || full.has(job.modelId) || job.retryAt > now) continue;
+      if (job.status !== 'queued' || full.has(job.modelId)) continue;
+      if (job.retryAt > now) {
+        full.add(job.modelId); // the jobs behind it wait with it: no overtaking in a backoff
+        continue;
+      }
       const lease = this.lease(job);
       if (!lease) {
         full.add(job.modelId);

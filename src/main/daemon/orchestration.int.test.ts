@@ -11,6 +11,7 @@ import { putModelOnHost, startPool, type PoolFixture } from '../../../scripts/te
 import { API } from '../../shared/api';
 import type { HostsResponse, HostWorkersResponse } from '../../shared/hosts';
 import type { JobRecord, TaskAccepted } from '../../shared/inference';
+import { decodeSse } from '../../shared/sse';
 
 const MODEL = 'counting';
 let pool: PoolFixture;
@@ -71,8 +72,23 @@ async function oneWorkerEach(): Promise<void> {
 describe('orchestration across pool hosts', () => {
   it('starts a worker where the model file is, then spreads jobs over two workers', async () => {
     expect(await workersOf('a')).toEqual([]);
+    // The live events carry each of the job's status changes.
+    const watch = new AbortController();
+    const events = await fetch(`${pool.daemon.url}${API.events}`, {
+      headers: { authorization: `Bearer ${pool.daemon.token}` },
+      signal: watch.signal,
+    });
     const first = await ended(await submit(4));
     expect(first).toMatchObject({ status: 'succeeded', host: 'a' });
+    const statuses: string[] = [];
+    for await (const message of decodeSse(events.body as AsyncIterable<Uint8Array>)) {
+      if (message.event !== 'job') continue;
+      const job = JSON.parse(message.data) as JobRecord;
+      if (job.job_id === first.job_id) statuses.push(job.status);
+      if (job.status === 'succeeded') break;
+    }
+    watch.abort();
+    expect(statuses).toEqual(['queued', 'running', 'succeeded']);
     // Someone starts a second worker on b: jobs now spread over both, none lost.
     const spawned = await call('POST', API.hostWorkers('b'), { backend: 'cpu', model: MODEL });
     expect(spawned.status).toBe(201);

@@ -26,6 +26,7 @@ const CLUSTER_EVENTS = keysOf<ClusterEventType>({
   host: true,
   host_removed: true,
   host_status: true,
+  job: true,
   host_status_error: true,
   workers: true,
   worker_rate: true,
