@@ -16,7 +16,13 @@ for (const arg of process.argv.slice(2)) {
   const path = arg.slice(eq + 1);
   (repos[repo] ??= { files: {} }).files[basename(path)] = path;
 }
-const hf = await startHfStandIn({ repos, requiredToken: process.env.HF_STAND_IN_TOKEN });
+// HF_STAND_IN_BYTES_PER_SEC throttles every transfer (the benchmark's gigabit case).
+const rate = Number(process.env.HF_STAND_IN_BYTES_PER_SEC) || undefined;
+const hf = await startHfStandIn({
+  repos,
+  requiredToken: process.env.HF_STAND_IN_TOKEN,
+  bytesPerSec: rate,
+});
 process.stdout.write(`${JSON.stringify({ url: hf.url })}\n`);
 const stop = (): void => void hf.stop().then(() => process.exit(0));
 process.once('SIGTERM', stop);

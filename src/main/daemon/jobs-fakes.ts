@@ -68,7 +68,14 @@ export class FakeCluster {
 }
 
 /** Jobs wired to a FakeCluster; `executions` lists every dispatch in order. */
-export function fakeJobs(options: { capacity?: number; onExecute?: (e: Execution) => void } = {}) {
+export function fakeJobs(
+  options: {
+    capacity?: number;
+    onExecute?: (e: Execution) => void;
+    /** Extra dependencies (a remote starter, hosts that are away). */
+    deps?: Partial<JobsDeps>;
+  } = {},
+) {
   const cluster = new FakeCluster();
   const executions: Execution[] = [];
   const journal: JobRecord[] = [];
@@ -91,6 +98,7 @@ export function fakeJobs(options: { capacity?: number; onExecute?: (e: Execution
     ...{ cluster, metrics, execute, queueCapacity: options.capacity },
     logger: pino({ level: 'silent' }),
     journal: { changed: (record) => journal.push(record) },
+    ...options.deps,
   };
   const jobs = new Jobs(deps);
   cluster.onChange = () => jobs.pump();

@@ -46,17 +46,10 @@ describe('agent version', () => {
     expect((await planPayload(root, 'linux-arm64')).version).not.toBe(x64.version);
 
     const shipped = new ShippedVersions(root);
-    const started = performance.now();
     expect(await shipped.get('linux-x64')).toBe(x64.version);
-    const cold = performance.now() - started;
+    // Computed once: a file changed afterwards does not change what is reported until set().
     await writeFile(join(root, 'out/main/workerd.js'), '// changed\n', { flag: 'a' });
-    const again = performance.now();
     expect(await shipped.get('linux-x64')).toBe(x64.version);
-    const warm = performance.now() - again;
-    process.stdout.write(
-      `shipped version: cold ${cold.toFixed(0)} ms, cached ${warm.toFixed(2)} ms\n`,
-    );
-    expect(warm).toBeLessThan(5);
     const changed = (await planPayload(root, 'linux-x64')).version;
     expect(changed).not.toBe(x64.version);
     shipped.set('linux-x64', changed);
