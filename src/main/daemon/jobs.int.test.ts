@@ -53,16 +53,21 @@ function parseMetrics(text: string): Map<string, number> {
 describe('queue, tasks and metrics of rbees-orcd', () => {
   it('queues to capacity, then answers 429 QUEUE_FULL with Retry-After', async () => {
     // A first reply loads the worker, whose ready line tells the daemon the context size.
+    // (Waits are long and checked: on a loaded 2-core machine a model loads in many seconds.)
     const warm = (await (await submit(2)).json()) as { job_id: string };
-    await eventually(
+    const warmed = await eventually(
       () => task(warm.job_id),
       (r) => r.status === 'succeeded',
+      60_000,
     );
+    expect(warmed.status).toBe('succeeded');
     const running = (await (await submit(2000)).json()) as { job_id: string };
-    await eventually(
+    const streaming = await eventually(
       () => task(running.job_id),
       (r) => r.first_token_at !== null,
+      60_000,
     );
+    expect(streaming.status).toBe('running');
     const queued = (await (await submit(5)).json()) as { job_id: string; queue_position: number };
     expect(queued.queue_position).toBe(0);
     const refused = await submit(5);
@@ -110,10 +115,12 @@ describe('queue, tasks and metrics of rbees-orcd', () => {
 
   it('exposes job, token, worker and host metrics, and /health', async () => {
     const done = (await (await submit(20)).json()) as { job_id: string };
-    await eventually(
+    const finished = await eventually(
       () => task(done.job_id),
       (r) => r.status === 'succeeded',
+      60_000,
     );
+    expect(finished.status).toBe('succeeded');
     const response = await api('GET', '/metrics');
     const text = await response.text();
     const series = parseMetrics(text);

@@ -14,6 +14,8 @@ import type { JobRecord, TaskAccepted } from '../../shared/inference';
 import { decodeSse } from '../../shared/sse';
 
 const MODEL = 'counting';
+/** Waits sized for a loaded 2-core machine, where a model loads and answers in seconds. */
+const LOADED_MS = 60_000;
 let pool: PoolFixture;
 
 beforeAll(async () => {
@@ -47,7 +49,7 @@ async function submit(maxTokens: number, priority = 'interactive'): Promise<stri
 
 const record = async (id: string) => (await call('GET', API.task(id))).json as unknown as JobRecord;
 
-function ended(id: string, timeout = 60_000): Promise<JobRecord> {
+function ended(id: string, timeout = LOADED_MS): Promise<JobRecord> {
   return eventually(
     () => record(id),
     (r) => r.status !== 'queued' && r.status !== 'running',
@@ -102,10 +104,12 @@ describe('orchestration across pool hosts', () => {
   it('puts interactive jobs ahead of batch ones while every slot is busy', async () => {
     await oneWorkerEach();
     const busy = [await submit(400), await submit(400)];
-    await eventually(
+    const both = await eventually(
       () => Promise.all(busy.map(record)),
       (rs) => rs.every((r) => r.status === 'running'),
+      LOADED_MS,
     );
+    expect(both.map((r) => r.status)).toEqual(['running', 'running']);
     const batch = await submit(4, 'batch');
     const interactive = await submit(4, 'interactive');
     expect((await record(interactive)).queue_position).toBe(0);
@@ -121,6 +125,7 @@ describe('orchestration across pool hosts', () => {
     const streaming = await eventually(
       () => Promise.all(running.map(record)),
       (rs) => rs.every((r) => r.status === 'running' && r.first_token_at !== null),
+      LOADED_MS,
     );
     expect(streaming.map((r) => [r.status, r.host]).sort(), JSON.stringify(streaming)).toEqual([
       ['running', 'a'],
@@ -137,7 +142,7 @@ describe('orchestration across pool hosts', () => {
     const crashed = await ended(onA?.job_id ?? '');
     expect(crashed.status).toBe('failed');
     expect(crashed.error?.code).toMatch(/WORKER_CRASHED|INFERENCE_FAILED/);
-    const rest = await Promise.all(queued.map((id) => ended(id, 20_000)));
+    const rest = await Promise.all(queued.map((id) => ended(id)));
     expect(
       rest.map((r) => [r.status, r.host]),
       JSON.stringify(rest),
@@ -150,10 +155,12 @@ describe('orchestration across pool hosts', () => {
       ...{ role: 'user', content: 'Count for me', status: 'done', created_at: 1 },
     });
     const streaming = await submit(400);
-    await eventually(
+    const midway = await eventually(
       () => record(streaming),
       (r) => r.status === 'running' && r.first_token_at !== null,
+      LOADED_MS,
     );
+    expect(midway.first_token_at).not.toBeNull();
     const before = await workersOf('b');
     expect(before.length).toBeGreaterThan(0);
 
@@ -164,10 +171,12 @@ describe('orchestration across pool hosts', () => {
     expect(lost.finished_at).not.toBeNull();
     const history = (await call('GET', API.conversation('c1'))).json;
     expect(history).toMatchObject({ title: 'Before the crash', messages: [{ id: 'm1' }] });
-    await eventually(
+    const hosts = await eventually(
       async () => ((await call('GET', API.hosts)).json as unknown as HostsResponse).hosts,
-      (hosts) => hosts.filter((h) => h.state === 'online').length === 2,
+      (list) => list.filter((h) => h.state === 'online').length === 2,
+      LOADED_MS,
     );
+    expect(hosts.map((h) => h.state)).toEqual(['local', 'online', 'online']);
     // The workers on b run on (detached on their host): found again, not started twice.
     const after = await workersOf('b');
     expect(after.map((w) => [w.id, w.pid])).toEqual(before.map((w) => [w.id, w.pid]));
