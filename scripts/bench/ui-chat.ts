@@ -14,6 +14,8 @@ import {
   waitForMark,
   type Smoothness,
 } from './ui-probe';
+import { describeLoad, sampleLoad } from './ui-load';
+import { describeTrace, startTrace, stopTrace, type TracedTask } from './ui-trace';
 
 const TOKENS = 2000;
 const RUNS = 3;
@@ -31,6 +33,8 @@ interface ChatRun extends Smoothness {
   seenRate: number;
   /** What the reply's stats line says (the daemon's own figure). */
   reportedRate: string;
+  traced: TracedTask[];
+  load: string;
 }
 
 /**
@@ -68,7 +72,9 @@ export async function benchUiChat(browser: Browser, viewport: ViewportSize): Pro
       console.log(
         `  run ${i + 1}: ${run.tokens} tokens in ${run.ms.toFixed(0)} ms, ` +
           `${run.seenRate.toFixed(0)} tok/s seen (reply stats: ${run.reportedRate}), ` +
-          describeSmoothness(run),
+          describeSmoothness(run) +
+          describeTrace(run.traced) +
+          run.load,
       ),
     );
     const worst = Math.max(...runs.map((run) => run.longestTaskMs));
@@ -106,8 +112,13 @@ async function streamOnce(page: Page): Promise<ChatRun> {
     { name: 'first', selector: ASSISTANT, pattern: 'Counting' },
     { name: 'done', selector: `${ASSISTANT}[data-status="done"]` },
   ]);
+  const browser = page.context().browser();
+  if (browser) await startTrace(browser, page);
+  const loadFrom = sampleLoad();
   await page.getByRole('button', { name: 'Send' }).click();
   await waitForMark(page, 'done', 120_000, '[data-testid="message-error"]');
+  const load = describeLoad(loadFrom, sampleLoad());
+  const traced = browser ? await stopTrace(browser) : [];
   const sample = await readProbe(page);
   if (!('done' in sample.marks)) {
     const error = await page.getByTestId('message-error').innerText();
@@ -125,5 +136,7 @@ async function streamOnce(page: Page): Promise<ChatRun> {
     tokens,
     seenRate: (tokens / (done - first)) * 1000,
     reportedRate,
+    traced,
+    load,
   };
 }

@@ -13,6 +13,8 @@ import {
   waitForMark,
   waitUntil,
 } from './ui-probe';
+import { describeLoad, sampleLoad } from './ui-load';
+import { describeTrace, startTrace, stopTrace } from './ui-trace';
 
 const LINES = 200_000;
 const RATE = 5_000;
@@ -118,16 +120,22 @@ async function follow(browser: Browser, viewport: ViewportSize, daemon: DaemonPr
     await page.waitForTimeout(1_000); // past the initial load: only following is measured
     const lastLine = async () => Number(await page.locator(LAST_NUMBER).innerText());
     const fromLine = await lastLine();
+    await startTrace(browser, page);
     const from = Number(await page.evaluate('performance.now()'));
+    const loadFrom = sampleLoad();
     await page.waitForTimeout(FOLLOW_MS); // the measured window itself, not a wait for a state
+    const load = describeLoad(loadFrom, sampleLoad());
     const sample = await readProbe(page);
     const toLine = await lastLine();
+    const traced = await stopTrace(browser);
     const s = smoothness(sample, from, sample.now);
     const rate = ((toLine - fromLine) / s.ms) * 1000;
     console.log(
       `  follow at ${RATE.toLocaleString('en')} lines/s for ${(s.ms / 1000).toFixed(1)} s: ` +
         `${(toLine - fromLine).toLocaleString('en')} lines shown (${rate.toFixed(0)}/s), ` +
-        `${describeSmoothness(s)} (target: no task over 50 ms: ${target(s.longestTaskMs <= 50)})`,
+        `${describeSmoothness(s)} (target: no task over 50 ms: ${target(s.longestTaskMs <= 50)})` +
+        describeTrace(traced) +
+        load,
     );
   } finally {
     await context.close();

@@ -18,9 +18,11 @@ export async function benchUi(): Promise<void> {
     console.log(
       `\nui: ${browser.version()} (headless), viewport ${viewport.width}x${viewport.height}`,
     );
-    await benchUiChat(browser, viewport);
-    await benchUiLogs(browser, viewport);
-    await benchUiHosts(browser, viewport);
+    // RBEES_BENCH_UI=chat,logs runs only those parts (chat, logs, hosts), when working on one.
+    const parts = process.env.RBEES_BENCH_UI?.split(',') ?? ['chat', 'logs', 'hosts'];
+    if (parts.includes('chat')) await benchUiChat(browser, viewport);
+    if (parts.includes('logs')) await benchUiLogs(browser, viewport);
+    if (parts.includes('hosts')) await benchUiHosts(browser, viewport);
   } finally {
     await browser.close();
   }

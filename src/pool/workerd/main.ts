@@ -7,6 +7,7 @@ import { toErrorBody, type ErrorCode } from '../../shared/errors';
 import type { WorkerErrorLine, WorkerReadyLine } from '../../shared/inference';
 import { ArgsError, parseWorkerArgs, USAGE, type WorkerArgs } from './args';
 import type { Engine } from './engine';
+import { lowerPriority, parseWorkerNice } from './priority';
 import type { WorkerServer } from './server';
 
 /** After SIGTERM, stop waiting for llama.cpp to wind down after this long. */
@@ -38,6 +39,12 @@ async function main(): Promise<void> {
 }
 
 async function serve(args: WorkerArgs): Promise<void> {
+  // First of all: threads inherit their creator's priority, and llama.cpp's start later.
+  try {
+    log(lowerPriority(parseWorkerNice(process.env.RBEES_WORKER_NICE)));
+  } catch (err) {
+    return fail({ code: 'BAD_REQUEST', message: err instanceof Error ? err.message : String(err) });
+  }
   // Imported after the arguments are checked: node-llama-cpp takes ~0.5 s to import, and a typo
   // in a flag should fail at once.
   const [{ Engine }, { createServer }] = await Promise.all([
