@@ -7,9 +7,18 @@ import { benchControlPlane } from './control-plane';
 import { processCpuMs } from './cpu';
 import { benchSftp } from './sftp';
 import { printTable, type Measured } from './report';
-import { directProbes, openAiProbe, tasksProbe, workerProbe, type Probe } from './stream-probes';
+import {
+  directProbes,
+  openAiProbe,
+  OVERHEAD_ENV,
+  tasksProbe,
+  workerProbe,
+  type Probe,
+} from './stream-probes';
 import { benchTunnel } from './tunnel';
 import { benchUi } from './ui';
+import { benchSched } from './sched';
+import { benchLoad } from './load';
 
 /**
  * `npm run bench`: streaming overhead of each layer against node-llama-cpp called directly, on the
@@ -49,12 +58,17 @@ async function main(): Promise<void> {
   // The same model, length and runs as above, served by a worker on a pool host.
   if (!only || only === 'tunnel') await benchTunnel(cases);
   if (!only || only === 'ui') await benchUi();
+  if (!only || only === 'sched') await benchSched(models.script);
+  if (!only || only === 'load') await benchLoad(models.scriptLong);
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {
   const worker = await workerProbe(path);
   const [direct, directChat] = await directProbes(path, worker.contextSize);
-  const daemon = await startDaemonProcess({ models: [{ path, as: 'bench.gguf' }] });
+  const daemon = await startDaemonProcess({
+    models: [{ path, as: 'bench.gguf' }],
+    env: OVERHEAD_ENV,
+  });
   const viaDaemon = [
     tasksProbe(daemon.url, daemon.token, 'bench'),
     openAiProbe(daemon.url, daemon.token, 'bench'),

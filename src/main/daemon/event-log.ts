@@ -20,6 +20,11 @@ export class EventLog {
     return this.listeners.size;
   }
 
+  /** The events so far (a copy). */
+  snapshot(): InferenceEvent[] {
+    return [...this.events];
+  }
+
   /** Appends an event (ignored after the terminal one: exactly one terminal event per job). */
   append(event: InferenceEvent): void {
     if (this.finished) return;

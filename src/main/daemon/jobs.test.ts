@@ -44,7 +44,7 @@ describe('Jobs', () => {
   });
 
   it('re-sends queue_position to each waiting job when it changes, and only then', async () => {
-    const h = fakeJobs();
+    const h = fakeJobs({ deps: { positionsEveryMs: 0 } }); // every change told at once
     h.cluster.add('w1', 'a', 1);
     const running = await h.jobs.submit(task('batch'));
     const b1 = await h.jobs.submit(task('batch'));
@@ -62,6 +62,27 @@ describe('Jobs', () => {
     expect(queuedPositions(await eventsOf(b2))).toEqual([1, 2, 1, 0]);
     expect(queuedPositions(await eventsOf(i1))).toEqual([0]);
     expect(h.executions.map((e) => e.job)).toEqual([running.id, i1.id, b2.id]);
+  });
+
+  it('tells waiting jobs their position at most every 250 ms, the latest one last', async () => {
+    const h = fakeJobs();
+    h.cluster.add('w1', 'a', 1);
+    const first = await h.jobs.submit(task());
+    const waiting = [];
+    for (let i = 0; i < 6; i++) waiting.push(await h.jobs.submit(task()));
+    await settle();
+    // Five jobs end in quick succession: the last waiting one moves up five places at once.
+    for (let i = 0; i < 5; i++) {
+      h.executions[i]?.step('end');
+      await settle();
+    }
+    const last = waiting[5] as (typeof waiting)[number];
+    const told = () => queuedPositions(last.events.snapshot());
+    expect(told().at(-1)).not.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(told().at(-1)).toBe(0);
+    expect(told().length).toBeLessThan(5);
+    expect(h.executions.map((e) => e.job).slice(0, 2)).toEqual([first.id, waiting[0]?.id]);
   });
 
   it('refuses a job past capacity with QUEUE_FULL and a Retry-After hint', async () => {
