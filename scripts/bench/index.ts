@@ -19,6 +19,7 @@ import { benchTunnel } from './tunnel';
 import { benchUi } from './ui';
 import { benchSched } from './sched';
 import { benchLoad } from './load';
+import { benchCancel } from './cancel';
 
 /**
  * `npm run bench`: streaming overhead of each layer against node-llama-cpp called directly, on the
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') await benchUi();
   if (!only || only === 'sched') await benchSched(models.script);
   if (!only || only === 'load') await benchLoad(models.scriptLong);
+  if (!only || only === 'cancel') await benchCancel(models.scriptSlow);
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {

@@ -135,6 +135,7 @@ export class Jobs {
   private runMsAverage = 1000;
   private readonly finishedOrder: string[] = [];
   private positionsTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private positionsAt = 0;
 
   constructor(private readonly deps: JobsDeps) {
@@ -240,10 +241,12 @@ export class Jobs {
   pump(): void {
     const full = new Set<string>(); // models with no free slot left in this round
     const now = Date.now();
+    let nextRetry = Infinity;
     for (const job of this.queue.items()) {
       if (job.status !== 'queued' || full.has(job.modelId)) continue;
       if (job.retryAt > now) {
         full.add(job.modelId); // the jobs behind it wait with it: no overtaking in a backoff
+        nextRetry = Math.min(nextRetry, job.retryAt);
         continue;
       }
       const lease = this.lease(job);
@@ -253,6 +256,18 @@ export class Jobs {
       }
       this.queue.remove(job);
       void this.run(job, lease);
+    }
+    // A job whose wait is not over gets a pump of its own when it is: a timer may fire a little
+    // before Date.now() says the wait is over, and nothing else may wake the queue after it.
+    if (nextRetry < Infinity && !this.retryTimer) {
+      this.retryTimer = setTimeout(
+        () => {
+          this.retryTimer = undefined;
+          this.pump();
+        },
+        nextRetry - now + 1,
+      );
+      this.retryTimer.unref();
     }
     this.queueChanged();
   }
@@ -452,7 +467,9 @@ export class Jobs {
     this.deps.metrics.jobs.inc({ outcome: status });
     this.deps.journal?.changed(this.record(job));
     this.deps.logger.info({ job: job.id, model: job.modelId, status }, 'job finished');
-    setTimeout(() => this.jobs.delete(job.id), KEEP_FINISHED_MS).unref();
+    // The timer holds the id only: holding the job would keep its events alive past the cap.
+    const { id } = job;
+    setTimeout(() => this.jobs.delete(id), KEEP_FINISHED_MS).unref();
     this.finishedOrder.push(job.id);
     while (this.finishedOrder.length > KEEP_FINISHED_MAX) {
       this.jobs.delete(this.finishedOrder.shift() as string);
