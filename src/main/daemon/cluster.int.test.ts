@@ -254,6 +254,23 @@ describe('a pool host through the daemon API', () => {
     ).toBe(204);
   }, 120_000);
 
+  it("exports the host's GPU on /metrics, as its nvidia-smi reports it", async () => {
+    const scrape = async () => {
+      const response = await fetch(`${daemon.url}/metrics`, {
+        headers: { authorization: `Bearer ${daemon.token}` },
+      });
+      return response.text();
+    };
+    // A scrape asks the monitor for fresh samples: the series appear by the next one.
+    const text = await eventually(scrape, (t) => t.includes('rbees_gpu_memory_total_bytes{'));
+    const series = (name: string) =>
+      new RegExp(`^${name}\\{host="${HOST}",gpu="0"\\} (\\S+)$`, 'm').exec(text)?.[1];
+    expect(Number(series('rbees_gpu_memory_total_bytes'))).toBe(143771 * 1024 * 1024);
+    expect(Number(series('rbees_gpu_temperature_celsius'))).toBeGreaterThan(0);
+    expect(series('rbees_gpu_utilization_percent')).toBeDefined();
+    expect(text).toMatch(new RegExp(`^rbees_host_up\\{host="${HOST}"\\} 1$`, 'm'));
+  });
+
   it('spawns a worker there and routes /v1 to it through the tunnel', async () => {
     const spawned = await daemon.call('POST', API.hostWorkers(HOST), {
       model: MODEL,
