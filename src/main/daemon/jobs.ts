@@ -1,87 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
+import { RbeesError, type ErrorBody } from '../../shared/errors';
 import type {
-  ExecuteRequest,
   InferenceEvent,
-  JobPriority,
   JobRecord,
   JobStatus,
   ParsedTaskRequest,
 } from '../../shared/inference';
-import { resolveModelId } from '../../shared/models';
 import { checkContextFit } from './admission';
-import type { ClusterWorker, ClusterWorkers, WorkerTarget } from './cluster-workers';
 import { EventLog } from './event-log';
+import { leaseSlot, type Lease } from './job-lease';
 import { JobQueue } from './job-queue';
-import type { LocalModel, LocalModels } from './local-models';
-import type { Logger } from './logger';
-import type { DaemonMetrics } from './metrics';
-import type { RemoteStarter } from './remote-start';
+import type { Execute, Job, JobsDeps } from './job-types';
+import { ModelPlacement } from './model-placement';
 import { executeOnWorker } from './worker-client';
-import type { WorkerSupervisor } from './worker-supervisor';
 
+export type { Execute, Job, JobJournal, JobsDeps } from './job-types';
 export type { JobStatus };
-
-export interface Job {
-  readonly id: string;
-  readonly request: ParsedTaskRequest;
-  readonly priority: JobPriority;
-  /** The model's id, as resolved across the cluster. */
-  readonly modelId: string;
-  /** Set when this computer's supervisor serves the job (no agent-run worker serves the model). */
-  readonly local: LocalModel | undefined;
-  readonly events: EventLog;
-  readonly abort: AbortController;
-  readonly createdAt: number;
-  status: JobStatus;
-  /** Dispatches that failed before the worker sent anything (see run). */
-  attempts: number;
-  /** After such a failure, not dispatched again before this time (ms): a backoff, not a spin. */
-  retryAt: number;
-  host: string | null;
-  workerId: string | null;
-  startedAt: number | null;
-  firstTokenAt: number | null;
-  finishedAt: number | null;
-  tokensIn: number | null;
-  tokensOut: number | null;
-  error: ErrorBody | null;
-}
-
-/** Runs one job on a worker: `executeOnWorker`, or an in-process stand-in in tests. */
-export type Execute = (
-  target: WorkerTarget,
-  body: ExecuteRequest,
-  signal: AbortSignal,
-) => AsyncIterable<InferenceEvent>;
-
-/** Where jobs are persisted (the store), told of every status change. */
-export interface JobJournal {
-  changed(job: JobRecord): void;
-}
-
-export interface JobsDeps {
-  models: Pick<LocalModels, 'list'>;
-  supervisor: Pick<WorkerSupervisor, 'get' | 'ensure' | 'adjustBusy'>;
-  cluster: Pick<
-    ClusterWorkers,
-    'pick' | 'serves' | 'adjustBusy' | 'models' | 'refresh' | 'refreshAll' | 'contextSize'
-  >;
-  logger: Logger;
-  metrics: DaemonMetrics;
-  /** A reply ended on a worker: its decode rate (for the live worker list). */
-  onRate?: (host: string, workerId: string, tokensPerSec: number) => void;
-  journal?: JobJournal;
-  /** Starts a worker on a pool host that has the model's file (remote-start.ts). */
-  remote?: Pick<RemoteStarter, 'models' | 'has' | 'start'>;
-  /** The hosts that last listed a model and are not online now, for a precise "not found". */
-  awayWith?: (modelId: string) => string[];
-  /** How often waiting jobs hear of their new position at most (ms); POSITIONS_EVERY_MS. */
-  positionsEveryMs?: number;
-  /** RBEES_QUEUE_CAPACITY; 100 when absent. */
-  queueCapacity?: number;
-  execute?: Execute;
-}
 
 export const DEFAULT_QUEUE_CAPACITY = 100;
 /**
@@ -106,18 +40,6 @@ const BUSY_RETRY_MAX_MS = 1000;
 /** A worker that refused the connection has just died: give the supervisor time to notice. */
 const GONE_RETRY_MS = 250;
 const MAX_ATTEMPTS = 8;
-/** A model file dropped in by hand is seen this long after; an unknown name re-reads at once. */
-const LOCAL_MODELS_TTL_MS = 2000;
-
-/** A slot taken on a worker for one job. */
-interface Lease {
-  host: string;
-  workerId: string;
-  target: WorkerTarget;
-  release(): void;
-  /** Why the worker went away, for the job's error. */
-  lastError(): string | null;
-}
 
 /**
  * Jobs from submission to their terminal event: admission, the queue (job-queue.ts), dispatch to
@@ -129,7 +51,7 @@ export class Jobs {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: JobQueue<Job>;
   private readonly execute: Execute;
-  private localModels: { at: number; list: LocalModel[] } | undefined;
+  private readonly placement: ModelPlacement;
   private running = 0;
   /** A moving average of how long jobs run, for the Retry-After hint. */
   private runMsAverage = 1000;
@@ -140,6 +62,7 @@ export class Jobs {
 
   constructor(private readonly deps: JobsDeps) {
     this.execute = deps.execute ?? executeOnWorker;
+    this.placement = new ModelPlacement(deps);
     this.queue = new JobQueue<Job>({
       capacity: deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
       retryAfterS: () => this.retryAfterS(),
@@ -150,7 +73,7 @@ export class Jobs {
 
   /** Admits a job and queues it; its first event is `queued`. Throws QUEUE_FULL past capacity. */
   async submit(request: ParsedTaskRequest): Promise<Job> {
-    const { modelId, local } = await this.place(request.model);
+    const { modelId, local } = await this.placement.place(request.model);
     const contextSize = local
       ? (this.deps.supervisor.get(modelId)?.contextSize ?? null)
       : this.deps.cluster.contextSize(modelId);
@@ -233,7 +156,7 @@ export class Jobs {
 
   /** Every model id a request may name: local files and what the cluster's workers serve. */
   async modelIds(): Promise<{ id: string; host: string }[]> {
-    const local = (await this.listLocal(true)).map((m) => ({ id: m.id, host: 'local' }));
+    const local = (await this.placement.listLocal(true)).map((m) => ({ id: m.id, host: 'local' }));
     return [...local, ...this.deps.cluster.models()];
   }
 
@@ -249,7 +172,7 @@ export class Jobs {
         nextRetry = Math.min(nextRetry, job.retryAt);
         continue;
       }
-      const lease = this.lease(job);
+      const lease = leaseSlot(job, this.deps, (error) => this.failQueued(job.modelId, error));
       if (!lease) {
         full.add(job.modelId);
         continue;
@@ -270,107 +193,6 @@ export class Jobs {
       this.retryTimer.unref();
     }
     this.queueChanged();
-  }
-
-  /** Resolves a requested name; an unknown one re-reads the models and workers before giving up. */
-  private async place(
-    requested: string,
-  ): Promise<{ modelId: string; local: LocalModel | undefined }> {
-    const resolve = (local: LocalModel[]): string => {
-      const ids = [
-        ...local.map((m) => m.id),
-        ...this.deps.cluster.models().map((m) => m.id),
-        ...(this.deps.remote?.models() ?? []).map((m) => m.id),
-      ];
-      return resolveModelId(requested, [...new Set(ids)]);
-    };
-    let local = await this.listLocal(false);
-    let modelId: string;
-    try {
-      modelId = resolve(local);
-    } catch {
-      [local] = await Promise.all([this.listLocal(true), this.deps.cluster.refreshAll()]);
-      try {
-        modelId = resolve(local);
-      } catch (err) {
-        throw this.awayError(requested) ?? err;
-      }
-    }
-    if (this.deps.cluster.serves(modelId)) return { modelId, local: undefined };
-    return { modelId, local: local.find((m) => m.id === modelId) };
-  }
-
-  /** This computer's model files, re-read at most every LOCAL_MODELS_TTL_MS unless `fresh`. */
-  private async listLocal(fresh: boolean): Promise<LocalModel[]> {
-    const cached = this.localModels;
-    if (!fresh && cached && Date.now() - cached.at < LOCAL_MODELS_TTL_MS) return cached.list;
-    const list = await this.deps.models.list();
-    this.localModels = { at: Date.now(), list };
-    return list;
-  }
-
-  /** A free slot for the job now, or undefined (it waits; a worker may be starting for it). */
-  private lease(job: Job): Lease | undefined {
-    if (!job.local) {
-      const worker = this.deps.cluster.pick(job.modelId);
-      if (worker) return this.clusterLease(worker);
-      const { remote } = this.deps;
-      if (!this.deps.cluster.serves(job.modelId) && remote?.has(job.modelId)) {
-        // Started once for all the jobs waiting; its arrival (cluster refresh) pumps the queue.
-        remote
-          .start(job.modelId)
-          .catch((err: unknown) => this.failQueued(job.modelId, toErrorBody(err)));
-      } else if (!this.deps.cluster.serves(job.modelId)) {
-        this.failQueued(job.modelId, {
-          code: 'WORKER_UNAVAILABLE',
-          message: `No worker serves "${job.modelId}" any more (it was stopped, or its host went offline). Start one, then send the request again.`,
-        });
-      }
-      return undefined;
-    }
-    const { supervisor } = this.deps;
-    const worker = supervisor.get(job.modelId);
-    if (!worker || worker.state === 'stopped' || worker.state === 'crashed') {
-      supervisor
-        .ensure(job.local)
-        .catch((err: unknown) => this.failQueued(job.modelId, toErrorBody(err)));
-      return undefined;
-    }
-    if (worker.state !== 'ready' || worker.busy >= worker.slots) return undefined;
-    supervisor.adjustBusy(worker, 1);
-    return {
-      host: 'local',
-      workerId: worker.id,
-      target: { baseUrl: worker.baseUrl ?? '' },
-      release: () => supervisor.adjustBusy(worker, -1),
-      lastError: () => worker.lastError,
-    };
-  }
-
-  /** A model only hosts that are away have: say which, rather than "not installed". */
-  private awayError(requested: string): RbeesError | undefined {
-    const wanted = requested.trim().replace(/\.gguf$/i, '');
-    const hosts = this.deps.awayWith?.(wanted) ?? [];
-    if (hosts.length === 0) return undefined;
-    const where =
-      hosts.length === 1 ? `host ${hosts[0]}, which is` : `hosts ${hosts.join(', ')}, which are`;
-    return new RbeesError(
-      'WORKER_UNAVAILABLE',
-      `Model "${wanted}" is on ${where} not online now. Bring it back (see Hosts), or put the ` +
-        'model on a host that is online.',
-      { model: wanted, hosts },
-    );
-  }
-
-  private clusterLease(worker: ClusterWorker): Lease {
-    this.deps.cluster.adjustBusy(worker, 1);
-    return {
-      host: worker.host,
-      workerId: worker.id,
-      target: worker.target,
-      release: () => this.deps.cluster.adjustBusy(worker, -1),
-      lastError: () => null,
-    };
   }
 
   private async run(job: Job, lease: Lease): Promise<void> {
