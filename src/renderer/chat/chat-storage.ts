@@ -2,10 +2,10 @@ import type { PersistStorage, StorageValue } from 'zustand/middleware';
 
 /**
  * localStorage for zustand's `persist`, written at most once per `intervalMs`. While a reply
- * streams the store changes every frame; serializing the whole history each time would cost
- * the main thread more than rendering does. The latest state is kept by reference (it is
- * immutable) and serialized only when written; leaving the page writes it at once, so a reload
- * loses nothing.
+ * streams the store changes every frame, and `persist` asks to save at each change: writing even
+ * the small part this browser keeps (the history is the daemon's) that often is wasted main-thread
+ * work. The latest state is kept by reference (it is immutable) and serialized only when written;
+ * leaving the page writes it at once, so a reload loses nothing.
  */
 export function throttledLocalStorage<S>(intervalMs = 1000): PersistStorage<S> {
   let pending: { name: string; value: StorageValue<S> } | undefined;
