@@ -1,98 +1,28 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version } from '../../../package.json';
-import { ClusterEvents } from './cluster-events';
-import { ClusterMonitor } from './cluster-monitor';
-import { ClusterWorkers } from './cluster-workers';
-import { HostRegistry } from './hosts/host-registry';
-import { Jobs } from './jobs';
-import { LocalModels } from './local-models';
-import { createMetrics } from './metrics';
+import {
+  buildDaemonApp,
+  registeredRoutes,
+  type DaemonApp,
+} from '../../../scripts/testing/daemon-app';
 import { openApiDocument } from './openapi/document';
-import { createServer } from './server';
-import type { JobRecord } from '../../shared/inference';
-import { Store } from './store/store';
-import { WorkerSupervisor } from './worker-supervisor';
 
-const TOKEN = 'openapi-test-token';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 const DOC_FILE = new URL('../../../docs/openapi.json', import.meta.url);
 
 type Doc = ReturnType<typeof openApiDocument>;
 type Operation = { summary?: unknown; responses?: Record<string, unknown> };
 
-let dir: string;
-let uiDir: string;
-let app: FastifyInstance;
-let close: () => Promise<void>;
-
 // The real services, built but never started: only route registration matters here.
+let daemon: DaemonApp;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rbees-openapi-'));
-  // A UI with files in a folder, so that the static routes exist and their exclusion is tested.
-  uiDir = join(dir, 'ui');
-  mkdirSync(join(uiDir, 'assets'), { recursive: true });
-  writeFileSync(join(uiDir, 'index.html'), '<!doctype html>');
-  writeFileSync(join(uiDir, 'assets', 'app.js'), '');
-  const logger = pino({ level: 'silent' });
-  const metrics = createMetrics();
-  const models = new LocalModels(join(dir, 'models'));
-  const supervisor = new WorkerSupervisor({
-    command: { command: process.execPath, args: [] },
-    ...{ logsDir: dir, slots: 1, threads: undefined, idleMs: 1000, logger, onChange: () => {} },
-  });
-  const store = Store.open<JobRecord>(dir);
-  const hosts = new HostRegistry({ home: dir, hosts: store.hosts, bundleDir: dir });
-  const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
-  const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
-  const events = new ClusterEvents();
-  const monitor = new ClusterMonitor({ hosts, events, logger });
-  app = createServer({
-    ...{ token: TOKEN, allowedHosts: () => new Set(['localhost:80']), jobs, hosts, cluster },
-    ...{ events, monitor },
-    ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
-    ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
-  });
-  await app.ready();
-  close = async () => {
-    jobs.close();
-    await app.close();
-    await supervisor.close();
-    await hosts.close();
-    store.close();
-  };
+  daemon = await buildDaemonApp();
 });
 
 afterAll(async () => {
-  await close();
-  rmSync(dir, { recursive: true, force: true });
+  await daemon?.close();
 });
-
-/** `METHOD /path/{param}` for every route fastify has, read from its route tree. */
-function registeredRoutes(server: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const parents: string[] = [];
-  for (const line of server.printRoutes({ commonPrefix: false }).split('\n')) {
-    if (line.trim() === '') continue;
-    // e.g. `│   └── /:id/events (GET, HEAD)`: each level of nesting is 4 characters wide.
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) throw new Error(`printRoutes printed a line this test cannot read: "${line}"`);
-    const depth = (match[1] ?? '').length / 4;
-    parents.length = depth;
-    const path = (parents[depth - 1] ?? '') + (match[2] ?? '');
-    parents.push(path);
-    for (const method of match[3]?.split(', ') ?? []) {
-      // A misread tree would name routes that do not exist: hasRoute catches that.
-      expect(server.hasRoute({ method, url: path }), `${method} ${path}`).toBe(true);
-      routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
-    }
-  }
-  return routes;
-}
 
 /** Static UI files (and `/`, which serves index.html) are not the API. HEAD mirrors GET. */
 function isApiRoute(route: string): boolean {
@@ -113,7 +43,7 @@ function documentedRoutes(doc: Doc): string[] {
 
 describe('OpenAPI document', () => {
   it('documents every route the daemon registers, and no other', () => {
-    const all = registeredRoutes(app);
+    const all = registeredRoutes(daemon.app);
     // The static plugin ran: its routes exist, so excluding them above is not a no-op.
     expect(all).toContain('GET /assets/app.js');
     const served = all.filter(isApiRoute).sort();
@@ -172,11 +102,11 @@ describe('OpenAPI document', () => {
 
   it('is served at /api/openapi.json behind the bearer token', async () => {
     const url = '/api/openapi.json';
-    const denied = await app.inject({ url, headers: { host: 'localhost:80' } });
+    const denied = await daemon.app.inject({ url, headers: { host: daemon.host } });
     expect(denied.statusCode).toBe(401);
-    const served = await app.inject({
+    const served = await daemon.app.inject({
       url,
-      headers: { host: 'localhost:80', authorization: `Bearer ${TOKEN}` },
+      headers: { host: daemon.host, authorization: `Bearer ${daemon.token}` },
     });
     expect(served.statusCode).toBe(200);
     expect(served.json()).toEqual(JSON.parse(JSON.stringify(openApiDocument(version))));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { API } from '../../shared/api';
 import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
 import type { ClusterEvents } from './cluster-events';
 import type { ClusterMonitor } from './cluster-monitor';
@@ -21,7 +22,7 @@ import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
-import { installSecurity } from './security';
+import { installSecurity, publicRoutes } from './security';
 import type { JobRecord } from '../../shared/inference';
 import type { Store } from './store/store';
 import type { WorkerSupervisor } from './worker-supervisor';
@@ -50,7 +51,10 @@ export interface ServerDeps {
 
 const CORRELATION_ID = /^[\w.-]{1,128}$/;
 
-/** The daemon's HTTP server: security first, then the UI, the API and errors in one shape. */
+/**
+ * The daemon's HTTP server: security first (every route needs the token but the public ones),
+ * then the UI, the API and errors in one shape.
+ */
 export function createServer(deps: ServerDeps): FastifyInstance {
   // Typed as Fastify's logger so that the app keeps Fastify's default type parameters.
   const logger: FastifyBaseLogger = deps.logger;
@@ -82,11 +86,19 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     return reply.code(404).send({ error: body });
   });
 
-  if (existsSync(deps.uiDir)) {
-    void app.register(fastifyStatic, { root: deps.uiDir, wildcard: false, index: 'index.html' });
-  } else {
-    deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
-  }
+  // The only routes without the token: the UI's files (the page asks for the token) and liveness.
+  publicRoutes(app, async (open) => {
+    if (existsSync(deps.uiDir)) {
+      await open.register(fastifyStatic, {
+        root: deps.uiDir,
+        wildcard: false,
+        index: 'index.html',
+      });
+    } else {
+      deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
+    }
+    open.get(API.health, async () => ({ status: 'ok' }));
+  });
   taskRoutes(app, deps.jobs, deps.store.jobs);
   openAiRoutes(app, deps.jobs);
   apiRoutes(app, deps);

@@ -55,6 +55,4 @@ export function apiRoutes(
       .header('content-type', deps.metrics.registry.contentType)
       .send(await deps.metrics.registry.metrics());
   });
-
-  app.get(API.health, async () => ({ status: 'ok' }));
 }
