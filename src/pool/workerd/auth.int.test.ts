@@ -120,7 +120,8 @@ describe('rbees-workerd refuses strangers', () => {
     ];
     for (const authorization of wrong) {
       for (const route of ROUTES) {
-        const answer = await raw(route.method, route.path, local({ ...json, authorization }));
+        const headers = local({ ...json, authorization });
+        const answer = await raw(route.method, route.path, headers, route.body);
         expect(answer.status, `${authorization} on ${route.path}`).toBe(401);
       }
     }
@@ -131,7 +132,8 @@ describe('rbees-workerd refuses strangers', () => {
     const authorization = bearer(worker.secret);
     for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) {
       for (const route of [...ROUTES, { method: 'GET', path: '/health', body: undefined }]) {
-        const answer = await raw(route.method, route.path, { host, authorization, ...json });
+        const headers = { host, authorization, ...json };
+        const answer = await raw(route.method, route.path, headers, route.body);
         expect(answer.status, `${host} ${route.path}`).toBe(403);
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN_HOST' } });
       }
@@ -178,11 +180,15 @@ describe('rbees-workerd without a usable secret', () => {
     ['one with spaces', 'a secret with spaces that is long enough to pass'],
   ])('refuses to start with %s, naming the variable', async (_label, secret) => {
     const started = await spawnWorker(['--model', models.script, '--port', '0'], secret);
-    expect(started.line).toMatchObject({
-      event: 'error',
-      code: 'BAD_REQUEST',
-      message: expect.stringContaining('RBEES_WORKER_SECRET') as unknown,
-    });
-    expect(await started.exited).toBe(1);
+    try {
+      expect(started.line).toMatchObject({
+        event: 'error',
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('RBEES_WORKER_SECRET') as unknown,
+      });
+      expect(await started.exited).toBe(1);
+    } finally {
+      await stopWorker(started); // one that started after all must not outlive the test
+    }
   });
 });
