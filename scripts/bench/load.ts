@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkersResponse } from '../../src/shared/api';
 import type { TaskAccepted } from '../../src/shared/inference';
+import { bearer, WORKER_SECRET_ENV } from '../../src/shared/worker-auth';
 import { startDaemonProcess, type DaemonProcess } from '../testing/daemon-process';
 import { processCpuMs } from './cpu';
 import { cpuProfileEnv, loadAverage, rssKiB, send, stream } from './http-client';
@@ -17,8 +18,10 @@ import { printTargets, rowOf } from './targets';
  * SLOTS slots each give MODELS × SLOTS streams at once, the other clients wait in the daemon's
  * queue (with their event streams open). The direct rounds use exactly that many clients (one per
  * slot: a worker refuses work past its slots), on the very worker processes the daemon started,
- * looked up in GET /api/workers (the daemon is idle meanwhile). Both paths run the same number of
- * requests per round.
+ * looked up in GET /api/workers (the daemon is idle meanwhile), with the secrets the daemon gave
+ * them (read from their /proc/<pid>/environ: the daemon's API never shows them, but this user may
+ * read its own processes' start-up environment). Both paths run the same number of requests per
+ * round.
  *
  * Added latency per token: the gaps between consecutive tokens of a stream as the client reads
  * them (tokens that share a read count as 0), through the daemon and direct; the daemon's cost is
@@ -78,14 +81,14 @@ export async function benchLoad(modelPath: string): Promise<void> {
     };
     // Warm up: the daemon starts every worker, then both paths open their sockets.
     await Promise.all(names.map((_, i) => viaDaemon(i, 8, [])));
-    const ports = await workerPorts(d, names);
-    await runDirect(ports, 4 * MODELS * SLOTS, 8);
+    const workers = await daemonWorkers(d, names);
+    await runDirect(workers, 4 * MODELS * SLOTS, 8);
 
     const loadBefore = loadAverage();
     const direct: Round[] = [];
     const daemonRounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      direct.push(await measure(d.pid, () => runDirect(ports, ROUND_REQUESTS, MAX_TOKENS)));
+      direct.push(await measure(d.pid, () => runDirect(workers, ROUND_REQUESTS, MAX_TOKENS)));
       daemonRounds.push(
         await measure(d.pid, () => closedLoop(CLIENTS, ROUND_REQUESTS, MAX_TOKENS, viaDaemon)),
       );
@@ -123,22 +126,41 @@ async function daemonJob(
   });
 }
 
-async function workerPorts(d: DaemonProcess, names: string[]): Promise<number[]> {
+interface DirectWorker {
+  port: number;
+  secret: string;
+}
+
+async function daemonWorkers(d: DaemonProcess, names: string[]): Promise<DirectWorker[]> {
   const { json } = await d.call('GET', '/api/workers');
   const { workers } = json as unknown as WorkersResponse;
   return names.map((name) => {
     const worker = workers.find((w) => w.model === name && w.state === 'ready');
-    if (!worker?.port) throw new Error(`no ready worker for ${name}: ${JSON.stringify(workers)}`);
-    return worker.port;
+    if (!worker?.port || !worker.pid) {
+      throw new Error(`no ready worker for ${name}: ${JSON.stringify(workers)}`);
+    }
+    return { port: worker.port, secret: startEnvironment(worker.pid, WORKER_SECRET_ENV) };
   });
 }
 
+/** A variable of the environment a process of this user started with (Linux). */
+function startEnvironment(pid: number, name: string): string {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  const entry = entries.find((e) => e.startsWith(`${name}=`));
+  if (entry === undefined) throw new Error(`process ${pid} was not started with ${name}`);
+  return entry.slice(name.length + 1);
+}
+
 /** `requests` jobs from one client per worker slot, straight to the workers' POST /execute. */
-async function runDirect(ports: number[], requests: number, maxTokens: number): Promise<Stream[]> {
+async function runDirect(
+  workers: DirectWorker[],
+  requests: number,
+  maxTokens: number,
+): Promise<Stream[]> {
   const streams: Stream[] = [];
   let next = 0;
   await Promise.all(
-    ports.flatMap((port) =>
+    workers.flatMap(({ port, secret }) =>
       Array.from({ length: SLOTS }, async () => {
         while (next < requests) {
           const body = {
@@ -150,7 +172,7 @@ async function runDirect(ports: number[], requests: number, maxTokens: number): 
             const answer = await stream(
               `http://127.0.0.1:${port}/execute`,
               'POST',
-              {},
+              { authorization: bearer(secret) },
               body,
               (e, at) => {
                 if (e.type === 'token') tokens.push(at);

@@ -12,6 +12,7 @@ import {
 } from 'node-llama-cpp';
 import { decodeInferenceEvents, decodeSse } from '../../src/shared/sse';
 import { Client } from '../../src/shared/sdk';
+import { bearer, newWorkerSecret, WORKER_SECRET_ENV } from '../../src/shared/worker-auth';
 
 /** When each token arrived, from the moment the request left (ms, performance.now()). */
 export interface Timeline {
@@ -98,11 +99,15 @@ export const OVERHEAD_ENV = { RBEES_WORKER_NICE: '0' };
 
 /** (b) a real rbees-workerd process, over HTTP + SSE. */
 export async function workerProbe(modelPath: string): Promise<Probe & { contextSize: number }> {
+  const secret = newWorkerSecret();
   const child = spawn(
     process.execPath,
     [WORKERD, '--model', modelPath, '--port', '0', '--threads', '1'],
     // At the priority of the in-process engine it is compared with (see OVERHEAD_ENV).
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...OVERHEAD_ENV } },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...OVERHEAD_ENV, [WORKER_SECRET_ENV]: secret },
+    },
   );
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const ready = JSON.parse(line) as { port: number; context_size: number };
@@ -115,7 +120,7 @@ export async function workerProbe(modelPath: string): Promise<Probe & { contextS
       const timeline: Timeline = { start: performance.now(), tokens: [] };
       const response = await fetch(`${base}/execute`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: bearer(secret) },
         body: JSON.stringify({
           job_id: `bench-${n++}`,
           prompt,

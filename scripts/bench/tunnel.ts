@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { API } from '../../src/shared/api';
+import type { WorkerRecord } from '../../src/shared/pool-status';
+import { WORKER_SECRET_ENV } from '../../src/shared/worker-auth';
 import { Client } from '../../src/shared/sdk';
 import type { DaemonProcess } from '../testing/daemon-process';
 import { putModelOnHost, startPool } from '../testing/pool-fixture';
@@ -65,7 +67,7 @@ async function runCase(
   const viaDaemon = tunnelTasksProbe(daemon, model, workerId);
   let onHost: Probe | undefined;
   try {
-    const baseline = await hostProbe(host, spawned.port);
+    const baseline = await hostProbe(host, spawned.port, await secretOn(host, workerId));
     onHost = baseline;
     const probes = [baseline, viaDaemon];
     const measured = new Map<Probe, Measured>(
@@ -98,13 +100,25 @@ async function runCase(
   }
 }
 
+/**
+ * The worker's secret, from the agent's state file on its host: the daemon never gives it out,
+ * and the client on the host is the host user's own (as root here, it may read it).
+ */
+async function secretOn(host: TestHost, workerId: string): Promise<string> {
+  const file = join(host.home, '.rbees', 'workers', `${workerId}.json`);
+  const { secret } = JSON.parse(await readFile(file, 'utf8')) as WorkerRecord;
+  if (secret === null) throw new Error(`${file} holds no secret`);
+  return secret;
+}
+
 /** The baseline: the worker's /execute from a client on its host (see host-client.ts). */
-async function hostProbe(host: TestHost, port: number): Promise<Probe> {
+async function hostProbe(host: TestHost, port: number, secret: string): Promise<Probe> {
   const command = [process.execPath, '--import', 'tsx', HOST_CLIENT, `http://127.0.0.1:${port}`];
   // As root the host is a network namespace; otherwise its 127.0.0.1 is this machine's.
   const [file, ...args] = host.netns ? ['ip', 'netns', 'exec', host.netns, ...command] : command;
   const child: ChildProcess = spawn(file ?? 'ip', args, {
     cwd: REPO,
+    env: { ...process.env, [WORKER_SECRET_ENV]: secret },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: Interface = createInterface({ input: child.stdout! });

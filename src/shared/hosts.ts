@@ -3,7 +3,7 @@ import type {
   DownloadState,
   HostStatus,
   ModelDetails,
-  WorkerBackend,
+  SpawnedWorker,
   WorkerEntry,
 } from './pool-status';
 
@@ -111,14 +111,7 @@ export interface HostWorkersResponse {
 }
 
 /** `POST /api/hosts/:name/workers` (201): the worker, ready on the host's loopback. */
-export interface SpawnWorkerResponse {
-  id: string;
-  port: number;
-  pid: number;
-  model: string;
-  backend: WorkerBackend;
-  log: string;
-}
+export type SpawnWorkerResponse = Omit<SpawnedWorker, 'secret'>;
 
 /**
  * Server-sent events of `GET /api/hosts/:name/workers/:id/logs[?follow=1&lines=N]`: `log` per

@@ -86,8 +86,28 @@ export function isTerminal(event: InferenceEvent): boolean {
   return TERMINAL_EVENTS.has(event.type);
 }
 
-/** `GET /health` on a worker. */
+/**
+ * A worker's routes. Every one but `health` needs `Authorization: Bearer <the worker's secret>`
+ * (see worker-auth.ts), and every request a Host header naming the loopback.
+ */
+export const WORKER_ROUTES = {
+  /** POST: run one job; its events as SSE. */
+  execute: '/execute',
+  /** POST `{ job_id }`: cancel it (202 whether or not it runs). */
+  cancel: '/cancel',
+  /** GET: WorkerStatus. */
+  status: '/status',
+  /** GET, open to anyone: WorkerHealth, that it is alive and nothing more. */
+  health: '/health',
+} as const;
+
+/** `GET /health` on a worker: alive and serving. It tells an unauthenticated caller nothing else. */
 export interface WorkerHealth {
+  status: 'ready';
+}
+
+/** `GET /status` on a worker (with its secret): what it serves and how busy it is. */
+export interface WorkerStatus {
   status: 'loading' | 'ready';
   model: string;
   backend: string;

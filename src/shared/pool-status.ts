@@ -66,7 +66,7 @@ export interface ModelDetails extends ModelEntry {
 
 export type WorkerBackend = 'auto' | 'cpu' | 'cuda' | 'metal' | 'vulkan';
 
-/** The state file `$RBEES_HOME/workers/<id>.json`. */
+/** A worker the agent started, as the daemon and its API know it (its state file less the secret). */
 export interface WorkerState {
   id: string;
   pid: number;
@@ -80,11 +80,40 @@ export interface WorkerState {
   started_at: string;
 }
 
+/**
+ * The state file `$RBEES_HOME/workers/<id>.json` (0600, in a 0700 folder): the state and the
+ * worker's secret, which every request to it but `GET /health` must carry. null: the worker was
+ * started by an agent that gave workers no secret; `worker list` shows it unresponsive.
+ */
+export interface WorkerRecord extends WorkerState {
+  secret: string | null;
+}
+
 export interface WorkerEntry extends WorkerState {
-  /** `starting`: no ready line yet; `ready`: answers /health; `unresponsive`: alive, no answer. */
+  /** `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer. */
   status: 'starting' | 'ready' | 'unresponsive';
   slots_total: number | null;
   slots_busy: number | null;
+}
+
+/**
+ * A worker as `worker list --json` prints it: with its secret, for whoever runs the agent (over
+ * SSH, which is what protects it). The daemon keeps secrets to itself: its API, its events and
+ * its store carry WorkerEntry.
+ */
+export interface AgentWorkerEntry extends WorkerEntry {
+  secret: string | null;
+}
+
+/** What `worker spawn --json` answers (as `event: "spawned"`): ready on the host's loopback. */
+export interface SpawnedWorker {
+  id: string;
+  port: number;
+  pid: number;
+  model: string;
+  backend: WorkerBackend;
+  log: string;
+  secret: string;
 }
 
 export interface HostStatus {

@@ -3,8 +3,8 @@ import { RbeesError } from '../../shared/errors';
 import { DEFAULT_TEMPERATURE } from '../../shared/inference';
 import type { InferenceEvent, TaskRequest } from '../../shared/inference';
 import { resolveModelId } from '../../shared/models';
-import type { WorkerEntry } from '../../shared/pool-status';
-import { agentAnswer, remoteAgent } from '../daemon/hosts/agent-runner';
+import { remoteAgent } from '../daemon/hosts/agent-runner';
+import { listWorkers, servingWorkers } from '../daemon/hosts/agent-workers';
 import { executeOnWorker } from '../daemon/worker-client';
 import { SshSession, tunnelAgent } from '../ssh';
 import type { ConnectionArgs } from './connection-args';
@@ -26,10 +26,8 @@ export async function* inferOnHost(
       ? session.trust(connection.trustHostKey)
       : session.connect());
     const runner = remoteAgent(connection.host, session, connection.agentDir);
-    const listed = await agentAnswer(runner, ['worker', 'list'], 'workers', { signal });
-    const ready = (listed.workers as WorkerEntry[]).filter(
-      (w) => w.status === 'ready' && w.port !== null,
-    );
+    // With the workers' secrets: this command holds the SSH session, which is what guards them.
+    const ready = servingWorkers(await listWorkers(runner, { signal }));
     const { model, ...sampling } = request;
     const served = [...new Set(ready.map((w) => w.model))];
     let id: string;
@@ -46,9 +44,13 @@ export async function* inferOnHost(
     // The least busy of the model's workers, as the agent saw them a moment ago.
     const worker = ready
       .filter((w) => w.model === id)
-      .sort((a, b) => (a.slots_busy ?? 0) - (b.slots_busy ?? 0))[0] as WorkerEntry;
+      .sort((a, b) => (a.slots_busy ?? 0) - (b.slots_busy ?? 0))[0] as (typeof ready)[number];
     yield* executeOnWorker(
-      { baseUrl: `http://127.0.0.1:${worker.port}`, agent: tunnelAgent(session) },
+      {
+        baseUrl: `http://127.0.0.1:${worker.port}`,
+        secret: worker.secret,
+        agent: tunnelAgent(session),
+      },
       {
         ...sampling,
         temperature: sampling.temperature ?? DEFAULT_TEMPERATURE,

@@ -1,17 +1,24 @@
 import { get, type Agent } from 'node:http';
 import { toErrorBody } from '../../shared/errors';
 import type { ClusterSnapshot } from '../../shared/events';
-import type { WorkerHealth } from '../../shared/inference';
+import { WORKER_ROUTES } from '../../shared/inference';
 import type { WorkerEntry } from '../../shared/pool-status';
+import { bearer } from '../../shared/worker-auth';
+import { WorkerStatusSchema } from '../../shared/worker-schemas';
 import { tunnelAgent } from '../ssh';
-import { agentAnswer } from './hosts/agent-runner';
+import { listWorkers, servingWorkers, withoutSecrets } from './hosts/agent-workers';
 import type { HostRegistry } from './hosts/host-registry';
 import { LOCAL_HOST } from './hosts/host-registry';
 import type { Logger } from './logger';
 
-/** Where a job's request goes: a worker's base URL, and for a pool host the SSH tunnel to it. */
+/**
+ * Where a job's request goes: a worker's base URL and the secret it wants, and for a pool host
+ * the SSH tunnel to it.
+ */
 export interface WorkerTarget {
   baseUrl: string;
+  /** Sent as `Authorization: Bearer <secret>`; the daemon never shows it to anyone. */
+  secret: string;
   /** Opens each connection as a channel of the host's SSH session; none for this computer. */
   agent?: Agent;
 }
@@ -25,7 +32,7 @@ export interface ClusterWorker {
   target: WorkerTarget;
   /** The GPU it was spawned on; null lets llama.cpp use them all. */
   readonly gpu: number | null;
-  /** Tokens of context per slot, from its /health; null when that could not be read. */
+  /** Tokens of context per slot, from its /status; null when that could not be read. */
   readonly contextSize: number | null;
   busy: number;
 }
@@ -33,7 +40,7 @@ export interface ClusterWorker {
 /** Free VRAM (bytes) where a worker runs, from the host's last GPU sample; null when unknown. */
 export type FreeVram = (host: string, gpu: number | null) => number | null;
 
-const HEALTH_TIMEOUT_MS = 2000;
+const STATUS_TIMEOUT_MS = 2000;
 
 /**
  * Free VRAM from the hosts' last GPU samples: the GPU's own for a worker pinned to one, else the
@@ -154,20 +161,13 @@ export class ClusterWorkers {
 
   private async read(host: string): Promise<void> {
     try {
-      const answer = await agentAnswer(
-        await this.deps.hosts.agent(host),
-        ['worker', 'list'],
-        'workers',
-      );
-      this.deps.onWorkers?.(host, answer.workers as WorkerEntry[]);
+      const listed = await listWorkers(await this.deps.hosts.agent(host));
+      this.deps.onWorkers?.(host, withoutSecrets(listed));
       const target = await this.targetFor(host);
       const before = new Map((this.byHost.get(host) ?? []).map((w) => [w.id, w]));
-      const ready = (answer.workers as WorkerEntry[]).filter(
-        (w) => w.status === 'ready' && w.port !== null,
-      );
       const workers = await Promise.all(
-        ready.map(async (w): Promise<ClusterWorker> => {
-          const to = target(w.port as number);
+        servingWorkers(listed).map(async (w): Promise<ClusterWorker> => {
+          const to = target(w.port, w.secret);
           const known = before.get(w.id);
           // The same object for a worker seen before: a job's lease gives its slot back to the
           // object it took it from, and `busy` (slots in flight through this daemon, which the
@@ -197,26 +197,32 @@ export class ClusterWorkers {
     this.deps.onChange();
   }
 
-  private async targetFor(host: string): Promise<(port: number) => WorkerTarget> {
-    if (host === LOCAL_HOST) return (port) => ({ baseUrl: `http://127.0.0.1:${port}` });
+  private async targetFor(host: string): Promise<(port: number, secret: string) => WorkerTarget> {
+    const baseUrl = (port: number) => `http://127.0.0.1:${port}`;
+    if (host === LOCAL_HOST) return (port, secret) => ({ baseUrl: baseUrl(port), secret });
     const agent = tunnelAgent(await this.deps.hosts.sessionOf(host));
-    return (port) => ({ baseUrl: `http://127.0.0.1:${port}`, agent });
+    return (port, secret) => ({ baseUrl: baseUrl(port), secret, agent });
   }
 }
 
-/** A worker's context size from its /health; null when it does not answer in time. */
+/** A worker's context size from its /status; null when it does not answer in time. */
 function contextSizeOf(target: WorkerTarget): Promise<number | null> {
   return new Promise((resolve) => {
     const req = get(
-      `${target.baseUrl}/health`,
-      { timeout: HEALTH_TIMEOUT_MS, ...(target.agent ? { agent: target.agent } : {}) },
+      `${target.baseUrl}${WORKER_ROUTES.status}`,
+      {
+        timeout: STATUS_TIMEOUT_MS,
+        headers: { authorization: bearer(target.secret) },
+        ...(target.agent ? { agent: target.agent } : {}),
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
         res.on('end', () => {
           try {
-            const size = (JSON.parse(body) as Partial<WorkerHealth>).context_size;
-            resolve(typeof size === 'number' && size > 0 ? size : null);
+            const status = WorkerStatusSchema.safeParse(JSON.parse(body));
+            const size = status.success ? status.data.context_size : 0;
+            resolve(size > 0 ? size : null);
           } catch {
             resolve(null);
           }

@@ -58,7 +58,7 @@ export function leaseSlot(
   return {
     host: 'local',
     workerId: worker.id,
-    target: { baseUrl: worker.baseUrl ?? '' },
+    target: { baseUrl: worker.baseUrl ?? '', secret: worker.secret },
     release: () => supervisor.adjustBusy(worker, -1),
     lastError: () => worker.lastError,
   };

@@ -28,7 +28,7 @@ export class FakeCluster {
   onChange: () => void = () => {};
 
   add(id: string, model: string, slots: number, host = 'h1'): ClusterWorker {
-    const target: WorkerTarget = { baseUrl: `fake://${id}` };
+    const target: WorkerTarget = { baseUrl: `fake://${id}`, secret: `secret-of-${id}` };
     const worker = { host, id, model, slots, target, gpu: null, contextSize: 64, busy: 0 };
     this.workers.push(worker);
     this.onChange();

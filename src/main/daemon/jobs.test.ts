@@ -161,7 +161,7 @@ describe('admission', () => {
 describe('rankWorkers', () => {
   const worker = (id: string, busy: number, slots: number, host = 'h'): ClusterWorker => ({
     ...{ host, id, model: 'm', slots, busy, gpu: 0, contextSize: null },
-    target: { baseUrl: `http://${id}` },
+    target: { baseUrl: `http://${id}`, secret: '' },
   });
 
   it('prefers the least loaded, then the most free VRAM, then the given order', () => {

@@ -2,6 +2,7 @@ import { toErrorBody } from '../../shared/errors';
 import type { ClusterSnapshot } from '../../shared/events';
 import type { ClusterWorkers, FreeVram } from './cluster-workers';
 import { agentAnswer } from './hosts/agent-runner';
+import { spawnWorkerOn } from './hosts/agent-workers';
 import { LOCAL_HOST, type HostRegistry } from './hosts/host-registry';
 import type { Logger } from './logger';
 
@@ -76,12 +77,8 @@ export class RemoteStarter {
     for (const host of hosts) {
       try {
         const runner = await this.deps.hosts.agent(host);
-        const spawned = await agentAnswer(
-          runner,
-          ['worker', 'spawn', 'auto', '--model', modelId],
-          'spawned',
-        );
-        const id = String(spawned.id);
+        // Its secret comes again with the `worker list` of the refresh below.
+        const { id } = await spawnWorkerOn(runner, ['auto', '--model', modelId]);
         this.started.set(`${host}/${id}`, { host, id, idleSince: null });
         this.deps.logger.info({ host, worker: id, model: modelId }, 'worker started for a job');
         await this.deps.cluster.refresh(host);

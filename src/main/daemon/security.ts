@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RbeesError } from '../../shared/errors';
+import { bearerMatches, LOOPBACK_NAMES } from '../../shared/worker-auth';
 
 /**
  * Content-Security-Policy for the UI: only our own scripts, styles and API. `style-src` allows
@@ -29,17 +29,12 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 /** Host names a browser may use to reach us; anything else is a DNS-rebinding attempt. */
 export function allowedHosts(boundHost: string, port: number): Set<string> {
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', boundHost]);
+  const names = new Set([...LOOPBACK_NAMES, boundHost]);
   return new Set([...names].flatMap((name) => [name, `${name}:${port}`]));
 }
 
-/** Compares in constant time; hashing first makes the lengths equal. */
-export function tokenMatches(expected: string, header: string | undefined): boolean {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!match?.[1]) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(expected), digest(match[1]));
-}
+/** `Authorization: Bearer <token>`, compared in constant time (the workers' check too). */
+export const tokenMatches = bearerMatches;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,7 +1,8 @@
 import { request, type IncomingMessage } from 'node:http';
 import { isErrorCode, RbeesError, type ErrorResponse } from '../../shared/errors';
-import type { ExecuteRequest, InferenceEvent } from '../../shared/inference';
+import { WORKER_ROUTES, type ExecuteRequest, type InferenceEvent } from '../../shared/inference';
 import { decodeInferenceEvents } from '../../shared/sse';
+import { bearer } from '../../shared/worker-auth';
 import type { WorkerTarget } from './cluster-workers';
 
 /**
@@ -28,7 +29,7 @@ function post(
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(`${target.baseUrl}/execute`, {
+    const req = request(`${target.baseUrl}${WORKER_ROUTES.execute}`, {
       method: 'POST',
       signal,
       ...(target.agent ? { agent: target.agent } : {}),
@@ -36,6 +37,7 @@ function post(
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),
         accept: 'text/event-stream',
+        authorization: bearer(target.secret),
       },
     });
     req.once('response', resolve).once('error', reject);

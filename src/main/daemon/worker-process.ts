@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RbeesError } from '../../shared/errors';
 import type { WorkerReadyLine } from '../../shared/inference';
+import { WORKER_SECRET_ENV } from '../../shared/worker-auth';
 
 /** How to run `rbees-workerd`: the program and the arguments before the worker's own flags. */
 export interface WorkerCommand {
@@ -16,6 +17,8 @@ export interface WorkerLaunch {
   slots: number;
   threads?: number;
   logFile: string;
+  /** What the worker will want on every request: handed over by environment, never argv. */
+  secret: string;
 }
 
 const LOG_LINES_KEPT = 2000;
@@ -68,7 +71,7 @@ export class WorkerProcess {
     const child = spawn(command.command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Under Electron, process.execPath is the app: this makes it behave as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [WORKER_SECRET_ENV]: launch.secret },
     });
     const worker = new WorkerProcess(child, launch.logFile);
     createInterface({ input: child.stderr }).on('line', (line) => worker.log(line));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { WorkerInfo, WorkerState } from '../../shared/api';
 import { RbeesError } from '../../shared/errors';
+import { newWorkerSecret } from '../../shared/worker-auth';
 import type { LocalModel } from './local-models';
 import type { Logger } from './logger';
 import { WorkerProcess, type WorkerCommand } from './worker-process';
@@ -24,6 +25,8 @@ export interface ManagedWorker {
   readonly model: LocalModel;
   state: WorkerState;
   baseUrl: string | null;
+  /** The running process's secret (a new one per start); '' until it is ready. */
+  secret: string;
   slots: number;
   busy: number;
   restarts: number;
@@ -79,6 +82,7 @@ export class WorkerSupervisor {
     if (!worker) {
       worker = {
         ...{ id: `local-${model.id}`, model, state: 'stopped' as WorkerState, baseUrl: null },
+        secret: '',
         ...{ slots: this.options.slots, busy: 0, restarts: 0, lastError: null, backend: null },
         ...{ contextSize: null, process: null },
       };
@@ -105,16 +109,18 @@ export class WorkerSupervisor {
     worker.state = 'starting';
     this.options.onChange();
     try {
+      const secret = newWorkerSecret();
       const { process, ready } = await WorkerProcess.start(this.options.command, {
         modelId: worker.model.id,
         modelPath: worker.model.path,
         slots: this.options.slots,
         threads: this.options.threads,
         logFile: join(this.options.logsDir, `worker-${worker.model.id}.log`),
+        secret,
       });
       if (this.closed) return void (await process.stop());
       Object.assign(worker, {
-        ...{ process, state: 'ready', baseUrl: `http://127.0.0.1:${ready.port}` },
+        ...{ process, state: 'ready', baseUrl: `http://127.0.0.1:${ready.port}`, secret },
         ...{ slots: ready.slots, backend: ready.backend, lastError: null },
         contextSize: ready.context_size,
       });

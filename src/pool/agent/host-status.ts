@@ -5,7 +5,7 @@ import { probeGpus } from './gpus';
 import { listModels } from './model-store';
 import { modelsDir, workersDir } from './paths';
 import type { HostStatus } from '../../shared/pool-status';
-import { liveWorkers } from './worker-state';
+import { liveWorkers, withoutSecret } from './worker-state';
 
 /** "Ubuntu 24.04.1 LTS" from os-release on Linux; the kernel's name and release elsewhere. */
 async function osName(): Promise<string> {
@@ -52,6 +52,7 @@ export async function hostStatus(): Promise<HostStatus> {
     gpus: gpus.gpus,
     probes: gpus.probes,
     models: present,
-    workers: workers.workers,
+    // The status goes to the daemon's store and UI: secrets only ever leave with `worker list`.
+    workers: workers.workers.map(withoutSecret),
   };
 }

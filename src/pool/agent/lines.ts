@@ -7,10 +7,10 @@
  */
 import type { ErrorCode } from '../../shared/errors';
 import type {
+  AgentWorkerEntry,
   HostStatus,
   ModelDetails,
-  WorkerBackend,
-  WorkerEntry,
+  SpawnedWorker,
 } from '../../shared/pool-status';
 
 export type AgentLine =
@@ -26,18 +26,10 @@ export type AgentLine =
       expected: { source: 'sidecar' | 'argument'; sha256: string }[];
       match: boolean | null;
     }
-  | {
-      event: 'spawned';
-      id: string;
-      port: number;
-      pid: number;
-      model: string;
-      backend: WorkerBackend;
-      log: string;
-    }
+  | ({ event: 'spawned' } & SpawnedWorker)
   | {
       event: 'workers';
-      workers: WorkerEntry[];
+      workers: AgentWorkerEntry[];
       /** ids of dead workers whose files were removed */ cleaned: string[];
     }
   | {

@@ -15,6 +15,8 @@ const SPAWN_USAGE = `usage: rbees-pool worker spawn <backend> --model <id> [opti
 
 Starts rbees-workerd detached on 127.0.0.1 and waits until it serves. <backend>: ${BACKENDS.join(' | ')}.
 Checks first that the model file exists and that it fits (MODEL_NOT_FOUND, INSUFFICIENT_VRAM).
+The worker gets a new secret, kept in $RBEES_HOME/workers/<id>.json (0600) and printed with --json:
+its routes want "Authorization: Bearer <secret>".
   --model ID         model id (file name without .gguf in $RBEES_HOME/models) (required)
   --gpu N            GPU index (cuda, vulkan)
   --port N           port on 127.0.0.1 (default 0: any free port, reported)
@@ -27,8 +29,8 @@ ${COMMON_HELP}`;
 
 const LIST_USAGE = `usage: rbees-pool worker list [--json]
 
-Workers started on this host: alive (not a zombie) and answering /health. Entries of dead
-workers are removed and reported as cleaned.
+Workers started on this host: alive (not a zombie) and answering /status. Entries of dead
+workers are removed and reported as cleaned. --json includes each worker's secret.
 ${COMMON_HELP}`;
 
 const STOP_USAGE = `usage: rbees-pool worker stop <id> [--json]
@@ -112,6 +114,7 @@ const spawnCommand: Command = {
         model: worker.model,
         backend: worker.backend,
         log: worker.log,
+        secret: worker.secret,
       },
       `worker ${worker.id} serves ${worker.model} on 127.0.0.1:${worker.port} (pid ${worker.pid}, log ${worker.log})`,
     );

@@ -21,7 +21,8 @@ import { findModel } from './model-store';
 import { logsDir, modelsDir, workerLogPath, workersDir } from './paths';
 import { checkFits } from './preflight';
 import { signalGroup, waitGone } from './process-info';
-import type { WorkerBackend, WorkerState } from '../../shared/pool-status';
+import type { WorkerBackend, WorkerRecord } from '../../shared/pool-status';
+import { newWorkerSecret, WORKER_SECRET_ENV } from '../../shared/worker-auth';
 import { isAlive, readState, removeState, writeState } from './worker-state';
 
 export interface SpawnOptions {
@@ -36,7 +37,9 @@ export interface SpawnOptions {
   timeoutMs: number;
 }
 
-export async function spawnWorker(options: SpawnOptions): Promise<WorkerState & { port: number }> {
+export async function spawnWorker(
+  options: SpawnOptions,
+): Promise<WorkerRecord & { port: number; secret: string }> {
   const model = await findModel(modelsDir(), options.model);
   const needsProbe =
     options.backend === 'cuda' || options.backend === 'vulkan' || options.backend === 'auto';
@@ -87,9 +90,12 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerState & 
     `rbees-pool: ${new Date().toISOString()} starting worker ${id}: ${[program.command, ...program.args, ...args].join(' ')}\n`,
   );
 
+  // Chosen here and handed over by environment, never argv: `ps` shows argv to every local user.
+  const secret = newWorkerSecret();
   const child = spawn(program.command, [...program.args, ...args], {
     cwd: program.cwd,
     detached: true,
+    env: { ...process.env, [WORKER_SECRET_ENV]: secret },
     stdio: ['ignore', logFile.fd, logFile.fd],
   });
   // Listen before any await: 'spawn' and 'error' fire on the next turns of the event loop.
@@ -103,7 +109,7 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerState & 
   child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
   await logFile.close();
   const pid = await started;
-  const state: WorkerState = {
+  const state: WorkerRecord & { secret: string } = {
     id,
     pid,
     port: null,
@@ -113,6 +119,7 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerState & 
     gpu: options.gpu ?? null,
     log,
     started_at: new Date().toISOString(),
+    secret,
   };
   await writeState(workersDir(), state);
 

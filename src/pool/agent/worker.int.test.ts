@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +32,43 @@ afterAll(async () => {
   await home.cleanup();
 });
 
+/** A raw request to the worker without its secret: the status code and the body. */
+function stranger(port: number, method: string, path: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve([res.statusCode ?? 0, body]));
+    });
+    req.on('error', reject);
+    if (method === 'GET') return void req.end();
+    req.setHeader('content-type', 'application/json');
+    req.end(JSON.stringify({ job_id: 'stranger', prompt: 'hi', max_tokens: 8 }));
+  });
+}
+
+/** The worker answers only its secret; the secret is where only this user can read it. */
+async function expectGuarded(port: number, pid: number, secret: string): Promise<void> {
+  expect(await stranger(port, 'POST', '/execute')).toEqual([401, expect.any(String)]);
+  expect(await stranger(port, 'POST', '/cancel')).toEqual([401, expect.any(String)]);
+  expect(await stranger(port, 'GET', '/status')).toEqual([401, expect.any(String)]);
+  expect(await stranger(port, 'GET', '/health')).toEqual([200, '{"status":"ready"}']);
+  const dir = join(home.home, 'workers');
+  expect((await stat(dir)).mode & 0o777).toBe(0o700);
+  for (const file of ['w1.json', 'w1.pid']) {
+    expect((await stat(join(dir, file))).mode & 0o777, file).toBe(0o600);
+  }
+  expect(JSON.parse(await readFile(join(dir, 'w1.json'), 'utf8'))).toMatchObject({ secret });
+  // Not where other users look: `ps` (the command line) and the worker's log.
+  expect(await readFile(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(secret);
+  expect(await readFile(join(home.home, 'logs', 'worker-w1.log'), 'utf8')).not.toContain(secret);
+}
+
 describe('rbees-pool worker', () => {
   it('spawns a detached worker that serves; list, logs and stop it; nothing is left behind', async () => {
+    // As an older agent left it: the spawn tightens it.
+    await mkdir(join(home.home, 'workers'), { recursive: true });
+    await chmod(join(home.home, 'workers'), 0o755);
     const spawned = await runAgent(
       [
         'worker',
@@ -53,7 +89,7 @@ describe('rbees-pool worker', () => {
     expect(spawned.stderr).toBe('');
     expect(spawned.code).toBe(0);
     expect(spawned.lines).toHaveLength(1);
-    const { port, pid } = spawned.last as { port: number; pid: number };
+    const { port, pid, secret } = spawned.last as { port: number; pid: number; secret: string };
     pids.push(pid);
     expect(spawned.last).toEqual({
       event: 'spawned',
@@ -63,14 +99,17 @@ describe('rbees-pool worker', () => {
       model: 'script',
       backend: 'cpu',
       log: join(home.home, 'logs', 'worker-w1.log'),
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as unknown,
     });
 
     // The agent has exited; the worker serves on.
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Record<
-      string,
-      unknown
-    >;
+    const health = (await (
+      await fetch(`http://127.0.0.1:${port}/status`, {
+        headers: { authorization: `Bearer ${secret}` },
+      })
+    ).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ready', model: 'script', pid });
+    await expectGuarded(port, pid, secret);
 
     const list = await runAgent(['worker', 'list', '--json'], env);
     expect(list.code).toBe(0);
@@ -81,6 +120,11 @@ describe('rbees-pool worker', () => {
         { id: 'w1', pid, port, model: 'script', status: 'ready', slots_total: 1, slots_busy: 0 },
       ],
     });
+    // For whoever runs the agent (over SSH): the daemon, a restarted one, `llorch infer --host`.
+    expect((list.last.workers as { secret: string }[])[0]?.secret).toBe(secret);
+    const status = await runAgent(['status', '--json'], env);
+    expect(status.last).toMatchObject({ workers: [{ id: 'w1', status: 'ready' }] });
+    expect(status.stdout).not.toContain(secret);
 
     const inUse = await runAgent(['models', 'rm', 'script', '--json'], env);
     expect(inUse.code).toBe(1);

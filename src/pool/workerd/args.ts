@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIN_SECRET_CHARS, WORKER_SECRET_ENV } from '../../shared/worker-auth';
 
 export const BACKENDS = ['auto', 'cpu', 'cuda', 'metal', 'vulkan'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -27,14 +28,16 @@ export interface WorkerArgs {
 export const USAGE = `usage: rbees-workerd --model PATH --port N [options]
   --model PATH       GGUF file to serve (required)
   --port N           TCP port, 0 for any free port (required)
-  --host ADDR        address to bind (default 127.0.0.1)
+  --host ADDR        address to bind (default 127.0.0.1; requests must name a loopback Host)
   --backend NAME     auto | cpu | cuda | metal | vulkan (default auto)
   --gpu N            GPU device index (CUDA or Vulkan)
   --threads N        CPU threads for decoding (default: math cores)
   --slots N          parallel generations (default 1)
   --ctx N            context size in tokens per slot (default: auto)
   --model-id ID      name reported to clients (default: file name without .gguf)
-  --parent-pid N     exit when this process is gone`;
+  --parent-pid N     exit when this process is gone
+Environment: ${WORKER_SECRET_ENV} (required, at least ${MIN_SECRET_CHARS} characters): every request but
+GET /health must send "Authorization: Bearer <it>". It is removed from the environment at start.`;
 
 /** A bad command line; main prints the message and the usage, then exits 2. */
 export class ArgsError extends Error {

@@ -63,7 +63,7 @@ describe('rbees-workerd process', () => {
   it('on SIGTERM ends running streams with CANCELLED and exits 0 promptly', async () => {
     const worker = await startWorker(models.scriptLong, ['--ctx', '1024']);
     try {
-      const response = await postJson(worker.base, '/execute', {
+      const response = await postJson(worker, '/execute', {
         job_id: 't1',
         prompt: 'go',
         max_tokens: 2048,

@@ -7,6 +7,7 @@ import { toErrorBody, type ErrorCode } from '../../shared/errors';
 import type { WorkerErrorLine, WorkerReadyLine } from '../../shared/inference';
 import { ArgsError, parseWorkerArgs, USAGE, type WorkerArgs } from './args';
 import type { Engine } from './engine';
+import { takeSecret } from './guard';
 import { lowerPriority, parseWorkerNice } from './priority';
 import type { WorkerServer } from './server';
 
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
 }
 
 async function serve(args: WorkerArgs): Promise<void> {
-  // First of all: threads inherit their creator's priority, and llama.cpp's start later.
+  // Before anything can start a process that would inherit it.
+  const taken = takeSecret(process.env);
+  if ('problem' in taken) return fail({ code: 'BAD_REQUEST', message: taken.problem });
+  // Then: threads inherit their creator's priority, and llama.cpp's start later.
   try {
     log(lowerPriority(parseWorkerNice(process.env.RBEES_WORKER_NICE)));
   } catch (err) {
@@ -93,7 +97,7 @@ async function serve(args: WorkerArgs): Promise<void> {
     return fail(toErrorBody(err));
   }
   running.engine = engine;
-  const server = createServer(engine, log);
+  const server = createServer(engine, { secret: taken.secret, log });
   running.server = server;
   try {
     await server.app.listen({ port: args.port, host: args.host });

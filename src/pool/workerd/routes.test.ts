@@ -4,7 +4,8 @@ import { RbeesError } from '../../shared/errors';
 import type { ExecuteRequest, InferenceEvent } from '../../shared/inference';
 import { Channel } from './channel';
 import { createServer, type WorkerEngine, type WorkerServer } from './server';
-import { collect, events, postJson, waitFor } from './test-worker';
+import { bearer, newWorkerSecret } from '../../shared/worker-auth';
+import { collect, events, postJson, waitFor, type WorkerAddress } from './test-worker';
 
 interface Job {
   req: ExecuteRequest;
@@ -36,13 +37,15 @@ class ScriptedEngine implements WorkerEngine {
 
 let engine: ScriptedEngine;
 let server: WorkerServer;
-let base: string;
+let worker: WorkerAddress;
 const logs: string[] = [];
+const secret = newWorkerSecret();
+const auth = { authorization: bearer(secret) };
 
 beforeEach(async () => {
   engine = new ScriptedEngine();
-  server = createServer(engine, (line) => logs.push(line));
-  base = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  server = createServer(engine, { secret, log: (line) => logs.push(line) });
+  worker = { base: await server.app.listen({ port: 0, host: '127.0.0.1' }), secret };
 });
 
 afterEach(async () => {
@@ -51,7 +54,7 @@ afterEach(async () => {
 });
 
 const execute = (job_id: string, signal?: AbortSignal) =>
-  postJson(base, '/execute', { job_id, prompt: 'Hi', max_tokens: 8 }, signal);
+  postJson(worker, '/execute', { job_id, prompt: 'Hi', max_tokens: 8 }, signal);
 
 describe('worker routes', () => {
   it('streams each event as the engine produces it', async () => {
@@ -90,11 +93,11 @@ describe('worker routes', () => {
   it('cancels a running job by id, idempotently', async () => {
     const response = await execute('k');
     await events(response).next();
-    const cancel = await postJson(base, '/cancel', { job_id: 'k' });
+    const cancel = await postJson(worker, '/cancel', { job_id: 'k' });
     expect(cancel.status).toBe(202);
     expect(await cancel.json()).toEqual({ job_id: 'k', running: true });
     expect(engine.jobs[0]!.signal.reason).toMatchObject({ code: 'CANCELLED' });
-    const unknown = await postJson(base, '/cancel', { job_id: 'nobody' });
+    const unknown = await postJson(worker, '/cancel', { job_id: 'nobody' });
     expect(unknown.status).toBe(202);
     expect(await unknown.json()).toEqual({ job_id: 'nobody', running: false });
   });
@@ -122,15 +125,19 @@ describe('worker routes', () => {
   });
 
   it('answers malformed bodies with BAD_REQUEST', async () => {
-    const badJson = await fetch(`${base}/execute`, {
+    const badJson = await fetch(`${worker.base}/execute`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: '{"job_id": ',
     });
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
 
-    const text = await fetch(`${base}/execute`, { method: 'POST', body: 'hello' });
+    const text = await fetch(`${worker.base}/execute`, {
+      method: 'POST',
+      headers: auth,
+      body: 'hello',
+    });
     expect(text.status).toBe(400);
     expect(await text.json()).toMatchObject({
       error: {

@@ -8,9 +8,9 @@ import type { InferenceEvent } from '../../shared/inference';
 import {
   collect,
   events,
-  health,
   postJson,
   startWorker,
+  status,
   stopWorker,
   textOf,
   waitFor,
@@ -46,7 +46,7 @@ function expectWellFormed(all: readonly InferenceEvent[], terminal: 'end' | 'err
 }
 
 describe('rbees-workerd over HTTP', () => {
-  it('prints the ready line and answers /health', async () => {
+  it('prints the ready line and answers /status', async () => {
     expect(short.line).toMatchObject({
       event: 'ready',
       model: 'script-model',
@@ -54,7 +54,7 @@ describe('rbees-workerd over HTTP', () => {
       slots: 1,
       context_size: 512,
     });
-    expect(await health(short.base)).toEqual({
+    expect(await status(short)).toEqual({
       status: 'ready',
       model: 'script-model',
       backend: 'cpu',
@@ -66,7 +66,7 @@ describe('rbees-workerd over HTTP', () => {
   });
 
   it('streams the exact scripted reply to a prompt, events in order', async () => {
-    const response = await postJson(short.base, '/execute', {
+    const response = await postJson(short, '/execute', {
       job_id: 'p1',
       prompt: 'Say something.',
       max_tokens: 200,
@@ -93,7 +93,7 @@ describe('rbees-workerd over HTTP', () => {
   });
 
   it('streams the exact scripted reply to chat messages', async () => {
-    const response = await postJson(short.base, '/execute', {
+    const response = await postJson(short, '/execute', {
       job_id: 'm1',
       messages: [
         { role: 'system', content: 'You are terse.' },
@@ -109,7 +109,7 @@ describe('rbees-workerd over HTTP', () => {
 
   it('stops at max_tokens and at a stop sequence', async () => {
     const capped = await collect(
-      await postJson(short.base, '/execute', { job_id: 'c1', prompt: 'x', max_tokens: 3 }),
+      await postJson(short, '/execute', { job_id: 'c1', prompt: 'x', max_tokens: 3 }),
     );
     expect(capped.at(-1)).toMatchObject({
       type: 'end',
@@ -118,7 +118,7 @@ describe('rbees-workerd over HTTP', () => {
     expect(models.scriptText.startsWith(textOf(capped))).toBe(true);
 
     const stopped = await collect(
-      await postJson(short.base, '/execute', {
+      await postJson(short, '/execute', {
         job_id: 'c2',
         prompt: 'x',
         max_tokens: 200,
@@ -130,7 +130,7 @@ describe('rbees-workerd over HTTP', () => {
   });
 
   it('answers 400 naming the field for max_tokens 5000, 404 in the error shape', async () => {
-    const bad = await postJson(short.base, '/execute', {
+    const bad = await postJson(short, '/execute', {
       job_id: 'b',
       prompt: 'x',
       max_tokens: 5000,
@@ -146,7 +146,7 @@ describe('rbees-workerd over HTTP', () => {
   });
 
   it('refuses a prompt that does not fit the context, before streaming', async () => {
-    const response = await postJson(short.base, '/execute', {
+    const response = await postJson(short, '/execute', {
       job_id: 'big',
       prompt: 'many words '.repeat(300),
       max_tokens: 10,
@@ -157,11 +157,11 @@ describe('rbees-workerd over HTTP', () => {
     expect(error.message).toMatch(
       /^prompt: \d+ tokens do not fit a context of 512 tokens .* --ctx$/,
     );
-    expect((await health(short.base)).slots_busy).toBe(0);
+    expect((await status(short)).slots_busy).toBe(0);
   });
 
   it('ends a stream with CANCELLED on POST /cancel, and the next request is clean', async () => {
-    const response = await postJson(long.base, '/execute', {
+    const response = await postJson(long, '/execute', {
       job_id: 'k1',
       prompt: 'go',
       max_tokens: 2048,
@@ -170,7 +170,7 @@ describe('rbees-workerd over HTTP', () => {
     for await (const event of events(response)) {
       seen.push(event);
       if (event.type === 'token' && event.data.i === 0) {
-        const cancel = await postJson(long.base, '/cancel', { job_id: 'k1' });
+        const cancel = await postJson(long, '/cancel', { job_id: 'k1' });
         expect(cancel.status).toBe(202);
         expect(await cancel.json()).toEqual({ job_id: 'k1', running: true });
       }
@@ -180,9 +180,9 @@ describe('rbees-workerd over HTTP', () => {
     expect(textOf(seen).length).toBeLessThan(models.scriptLongText.length);
 
     // Cancelling again (or an unknown job) is still 202.
-    expect((await postJson(long.base, '/cancel', { job_id: 'k1' })).status).toBe(202);
+    expect((await postJson(long, '/cancel', { job_id: 'k1' })).status).toBe(202);
     const next = await collect(
-      await postJson(long.base, '/execute', { job_id: 'k2', prompt: 'go', max_tokens: 2048 }),
+      await postJson(long, '/execute', { job_id: 'k2', prompt: 'go', max_tokens: 2048 }),
     );
     expectWellFormed(next, 'end');
     expect(textOf(next)).toBe(models.scriptLongText);
@@ -191,7 +191,7 @@ describe('rbees-workerd over HTTP', () => {
   it('frees the slot when the client closes the connection mid-stream', async () => {
     const client = new AbortController();
     const response = await postJson(
-      long.base,
+      long,
       '/execute',
       { job_id: 'gone', prompt: 'go', max_tokens: 2048 },
       client.signal,
@@ -201,9 +201,9 @@ describe('rbees-workerd over HTTP', () => {
       const { value } = await reader.next();
       if (value?.type === 'token') break;
     }
-    expect((await health(long.base)).slots_busy).toBe(1);
+    expect((await status(long)).slots_busy).toBe(1);
     client.abort();
-    await waitFor('slots_busy 0', async () => (await health(long.base)).slots_busy === 0, 1000);
+    await waitFor('slots_busy 0', async () => (await status(long)).slots_busy === 0, 1000);
     await waitFor('the job log line', () => long.stderr().includes('job gone: CANCELLED'), 1000);
     expect(long.stderr()).toContain(
       'job gone: CANCELLED: job gone: cancelled by the client closed the connection',
@@ -212,12 +212,12 @@ describe('rbees-workerd over HTTP', () => {
 
   it('serves two streams at once with --slots 2 and answers 503 WORKER_BUSY to a third', async () => {
     const start = (id: string) =>
-      postJson(long.base, '/execute', { job_id: id, prompt: 'go', max_tokens: 2048 });
+      postJson(long, '/execute', { job_id: id, prompt: 'go', max_tokens: 2048 });
     const [a, b] = await Promise.all([start('s1'), start('s2')]);
     const streams = [events(a), events(b)];
     const firsts = await Promise.all(streams.map((stream) => stream.next()));
     expect(firsts.map((first) => first.value?.type)).toEqual(['started', 'started']);
-    expect((await health(long.base)).slots_busy).toBe(2);
+    expect((await status(long)).slots_busy).toBe(2);
 
     const third = await start('s3');
     expect(third.status).toBe(503);

@@ -1,7 +1,14 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { HTTP_STATUS, RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
-import type { ExecuteRequest, InferenceEvent, WorkerHealth } from '../../shared/inference';
+import {
+  WORKER_ROUTES,
+  type ExecuteRequest,
+  type InferenceEvent,
+  type WorkerHealth,
+  type WorkerStatus,
+} from '../../shared/inference';
 import type { EngineInfo } from './engine';
+import { checkHost, requireSecret } from './guard';
 import { parseCancelRequest, parseExecuteRequest } from './request';
 import { writeSse } from './sse-response';
 
@@ -18,8 +25,18 @@ export interface WorkerServer {
   close(): Promise<void>;
 }
 
-/** Routes: `POST /execute` (SSE), `POST /cancel`, `GET /health`; errors in the shared shape. */
-export function createServer(engine: WorkerEngine, log: (line: string) => void): WorkerServer {
+export interface ServerOptions {
+  /** What every request but `GET /health` must carry as `Authorization: Bearer <secret>`. */
+  secret: string;
+  log: (line: string) => void;
+}
+
+/**
+ * Routes (WORKER_ROUTES): `POST /execute` (SSE), `POST /cancel`, `GET /status` behind the secret,
+ * `GET /health` open; every request's Host must name the loopback; errors in the shared shape.
+ */
+export function createServer(engine: WorkerEngine, options: ServerOptions): WorkerServer {
+  const { log } = options;
   // No fastify logger: stdout carries only the ready line, and per-request logs cost per token.
   const app = Fastify({ logger: false, forceCloseConnections: true });
   // JSON only: a text/plain body would otherwise reach the schema as a string and fail obscurely.
@@ -28,14 +45,37 @@ export function createServer(engine: WorkerEngine, log: (line: string) => void):
   const streams = new Set<Promise<void>>();
   let closing = false;
 
-  app.post('/execute', (request, reply) => {
+  // Every request, unknown routes too, before its body is read.
+  app.addHook('onRequest', checkHost);
+  app.get(WORKER_ROUTES.health, (): WorkerHealth => ({ status: 'ready' }));
+
+  // Deny by default: every route registered in here needs the secret, whoever adds it later.
+  void app.register(async (guarded) => {
+    guarded.addHook('onRequest', requireSecret(options.secret));
+    guarded.post(WORKER_ROUTES.execute, (request, reply) => execute(request.body, reply));
+    guarded.post(WORKER_ROUTES.cancel, (request, reply) => cancel(request.body, reply));
+    guarded.get(WORKER_ROUTES.status, (): WorkerStatus => {
+      const { info } = engine;
+      return {
+        status: 'ready',
+        model: info.model,
+        backend: info.backend,
+        slots_total: info.slots,
+        slots_busy: engine.slotsBusy,
+        context_size: info.contextSize,
+        pid: process.pid,
+      };
+    });
+  });
+
+  function execute(body: unknown, reply: FastifyReply): void {
     if (closing) {
       throw new RbeesError(
         'WORKER_UNAVAILABLE',
         `${engine.info.model}: the worker is shutting down`,
       );
     }
-    const req = parseExecuteRequest(request.body);
+    const req = parseExecuteRequest(body);
     if (jobs.has(req.job_id)) {
       throw new RbeesError(
         'BAD_REQUEST',
@@ -58,33 +98,20 @@ export function createServer(engine: WorkerEngine, log: (line: string) => void):
         streams.delete(stream);
       });
     streams.add(stream);
-  });
+  }
 
-  app.post('/cancel', (request, reply) => {
-    const { job_id } = parseCancelRequest(request.body);
+  function cancel(body: unknown, reply: FastifyReply): FastifyReply {
+    const { job_id } = parseCancelRequest(body);
     const controller = jobs.get(job_id);
     controller?.abort(cancelledBy(job_id, 'POST /cancel'));
     // 202 whether or not it runs: cancelling is idempotent, and a job that just ended is no error.
     return reply.code(202).send({ job_id, running: controller !== undefined });
-  });
-
-  app.get('/health', (): WorkerHealth => {
-    const { info } = engine;
-    return {
-      status: 'ready',
-      model: info.model,
-      backend: info.backend,
-      slots_total: info.slots,
-      slots_busy: engine.slotsBusy,
-      context_size: info.contextSize,
-      pid: process.pid,
-    };
-  });
+  }
 
   app.setNotFoundHandler((request, reply) => {
     const error: ErrorBody = {
       code: 'NOT_FOUND',
-      message: `${request.method} ${request.url}: no such route on rbees-workerd — use POST /execute, POST /cancel or GET /health`,
+      message: `${request.method} ${request.url}: no such route on rbees-workerd — use POST /execute, POST /cancel, GET /status or GET /health`,
     };
     return reply.code(HTTP_STATUS.NOT_FOUND).send({ error });
   });
@@ -93,6 +120,7 @@ export function createServer(engine: WorkerEngine, log: (line: string) => void):
     const error = toHttpError(err);
     if (error.code === 'INTERNAL') log(`request failed: ${err.stack ?? err.message}`);
     if (error.code === 'WORKER_BUSY') void reply.header('Retry-After', '1');
+    if (error.code === 'UNAUTHORIZED') void reply.header('WWW-Authenticate', 'Bearer');
     return reply.code(HTTP_STATUS[error.code]).send({ error });
   });
 

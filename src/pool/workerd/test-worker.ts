@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { InferenceEvent, WorkerHealth } from '../../shared/inference';
+import { WORKER_ROUTES, type InferenceEvent, type WorkerStatus } from '../../shared/inference';
 import { decodeInferenceEvents, iterateBody } from '../../shared/sse';
+import { bearer, newWorkerSecret, WORKER_SECRET_ENV } from '../../shared/worker-auth';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -19,10 +20,26 @@ export interface WorkerProcess {
   exited: Promise<number | string>;
 }
 
-/** Spawns the worker through tsx (no build needed) and waits for its one JSON line. */
-export async function spawnWorker(args: readonly string[]): Promise<WorkerProcess> {
+/** Where a worker listens and the secret its routes need. */
+export interface WorkerAddress {
+  base: string;
+  secret: string;
+}
+
+/**
+ * Spawns the worker through tsx (no build needed) and waits for its one JSON line. It gets
+ * `secret` (default: a fresh one) in its environment; null starts it without one.
+ */
+export async function spawnWorker(
+  args: readonly string[],
+  secret: string | null = newWorkerSecret(),
+): Promise<WorkerProcess & { secret: string }> {
+  const env = { ...process.env };
+  if (secret === null) delete env[WORKER_SECRET_ENV];
+  else env[WORKER_SECRET_ENV] = secret;
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: REPO,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -34,7 +51,8 @@ export async function spawnWorker(args: readonly string[]): Promise<WorkerProces
   });
   early.catch(() => undefined); // only matters if it wins the race
   const first = await Promise.race([once(lines, 'line').then(([text]) => text as string), early]);
-  return { proc, line: JSON.parse(first) as Record<string, unknown>, stderr: () => stderr, exited };
+  const line = JSON.parse(first) as Record<string, unknown>;
+  return { proc, line, stderr: () => stderr, exited, secret: secret ?? '' };
 }
 
 /** A ready worker on a free port. */
@@ -55,10 +73,10 @@ export async function stopWorker(worker: WorkerProcess | undefined): Promise<voi
   await worker.exited;
 }
 
-export function postJson(base: string, path: string, body: unknown, signal?: AbortSignal) {
-  return fetch(`${base}${path}`, {
+export function postJson(worker: WorkerAddress, path: string, body: unknown, signal?: AbortSignal) {
+  return fetch(`${worker.base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: bearer(worker.secret) },
     body: JSON.stringify(body),
     signal,
   });
@@ -80,8 +98,12 @@ export function textOf(all: readonly InferenceEvent[]): string {
   return all.map((event) => (event.type === 'token' ? event.data.t : '')).join('');
 }
 
-export async function health(base: string): Promise<WorkerHealth> {
-  return (await (await fetch(`${base}/health`)).json()) as WorkerHealth;
+/** `GET /status`, with the secret. */
+export async function status(worker: WorkerAddress): Promise<WorkerStatus> {
+  const response = await fetch(`${worker.base}${WORKER_ROUTES.status}`, {
+    headers: { authorization: bearer(worker.secret) },
+  });
+  return (await response.json()) as WorkerStatus;
 }
 
 /** Polls `check` until it returns true; fails with `what` after `ms`. */

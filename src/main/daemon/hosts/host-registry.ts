@@ -9,6 +9,7 @@ import { SshSession } from '../../ssh';
 import type { SshHostOptions } from '../../ssh';
 import { agentAnswer, localAgent, remoteAgent } from './agent-runner';
 import type { AgentRunner } from './agent-runner';
+import { statusWorkers } from './agent-workers';
 import type { HostRecord, HostsTable } from '../store/hosts-table';
 
 export const LOCAL_HOST = 'local';
@@ -148,7 +149,9 @@ export class HostRegistry {
 
   async status(name: string): Promise<HostStatusResponse> {
     const status = await agentAnswer(await this.agent(name), ['status'], 'status');
-    return status as unknown as HostStatusResponse; // the agent is the contract's one writer
+    // The agent is the contract's one writer; its workers are parsed so that no secret gets by.
+    const workers = statusWorkers(status, name);
+    return { ...status, workers } as unknown as HostStatusResponse;
   }
 
   /** The host's agent: this computer's bundled one, or the one in the host's agent dir. */

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
 import type { HostWorkersResponse, SpawnWorkerResponse } from '../../../shared/hosts';
 import { SpawnWorkerSchema } from '../../../shared/host-schemas';
-import type { WorkerEntry } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
 import { agentAnswer, agentLines } from '../hosts/agent-runner';
+import { listWorkers, spawnWorkerOn, withoutSecrets } from '../hosts/agent-workers';
 import type { HostRegistry } from '../hosts/host-registry';
 import { relayAgentLines } from './agent-sse';
 
@@ -20,26 +20,23 @@ export function hostWorkerRoutes(
   changed: (host: string) => Promise<void>,
 ): void {
   app.get<Host>(`${API.hosts}/:name/workers`, async (request): Promise<HostWorkersResponse> => {
-    const runner = await hosts.agent(request.params.name);
-    const answer = await agentAnswer(runner, ['worker', 'list'], 'workers');
-    return { workers: answer.workers as WorkerEntry[] };
+    // The agent's list carries each worker's secret: it stays in the daemon.
+    const workers = await listWorkers(await hosts.agent(request.params.name));
+    return { workers: withoutSecrets(workers) };
   });
 
   app.post<Host>(`${API.hosts}/:name/workers`, async (request, reply) => {
     const spec = parseBody(SpawnWorkerSchema, request.body);
     const { name } = request.params;
     const runner = await hosts.agent(name);
-    const args = ['worker', 'spawn', spec.backend, '--model', spec.model];
+    const args = [spec.backend, '--model', spec.model];
     if (spec.gpu !== undefined) args.push('--gpu', String(spec.gpu));
     if (spec.slots !== undefined) args.push('--slots', String(spec.slots));
     if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
     if (spec.ctx !== undefined) args.push('--ctx', String(spec.ctx));
-    const spawned = await agentAnswer(runner, args, 'spawned');
+    const { secret: _secret, ...worker } = await spawnWorkerOn(runner, args);
     await changed(name);
-    const { event: _event, ...worker } = spawned as unknown as SpawnWorkerResponse & {
-      event: 'spawned';
-    };
-    return reply.code(201).send(worker);
+    return reply.code(201).send(worker satisfies SpawnWorkerResponse);
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/workers/:id`, async (request, reply) => {
