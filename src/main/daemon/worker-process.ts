@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RbeesError } from '../../shared/errors';
 import type { WorkerReadyLine } from '../../shared/inference';
+import { PRIVATE_FILE } from './private-home';
 
 /** How to run `rbees-workerd`: the program and the arguments before the worker's own flags. */
 export interface WorkerCommand {
@@ -36,7 +37,7 @@ export class WorkerProcess {
     private readonly child: ChildProcess,
     logFile: string,
   ) {
-    this.logStream = createWriteStream(logFile, { flags: 'a' });
+    this.logStream = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE });
     child.once('exit', (code, signal) => {
       this.exited = true;
       const reason = signal ? `killed by ${signal}` : `exited with code ${code ?? '?'}`;
