@@ -54,7 +54,7 @@ function modes(home: string): Map<string, { mode: number; dir: boolean }> {
 }
 
 /** What other users could read or enter: `path 0mode`, for a readable failure. */
-function open(home: string): string[] {
+function openToOthers(home: string): string[] {
   return [...modes(home)]
     .filter(([path]) => path !== 'models')
     .filter(([, { mode, dir }]) => mode !== (dir ? 0o700 : 0o600))
@@ -115,9 +115,9 @@ describe('$RBEES_HOME is its owner’s alone', () => {
     expect(files).toContain('logs/rbees-orcd.log');
     expect(files.some((path) => /^logs\/worker-.+\.log$/.test(path))).toBe(true);
     expect(modes(home).get('.')?.mode).toBe(0o700);
-    expect(open(home)).toEqual([]);
+    expect(openToOthers(home)).toEqual([]);
     await stop(daemon);
-    expect(open(home)).toEqual([]);
+    expect(openToOthers(home)).toEqual([]);
     expect(modelModes(home)).toEqual(kept);
   });
 
@@ -131,13 +131,13 @@ describe('$RBEES_HOME is its owner’s alone', () => {
     for (const [path, { dir }] of modes(home)) {
       if (path !== 'models') chmodSync(join(home, path), dir ? 0o755 : 0o644);
     }
-    expect(open(home)).toContain('rbees.db 0644');
+    expect(openToOthers(home)).toContain('rbees.db 0644');
 
     const again = await daemonIn(home);
     expect((await again.call('GET', API.conversation('c1'))).json).toMatchObject({
       title: 'Private',
     });
-    expect(open(home)).toEqual([]);
+    expect(openToOthers(home)).toEqual([]);
     expect(modelModes(home)).toEqual(kept);
     await stop(again);
 
