@@ -5,8 +5,8 @@
  * (headless mode), where the page learns the API base from its own origin.
  */
 interface RbeesBridge {
-  readonly apiBase: string;
-  readonly token: string;
+  /** Asks the main process (over IPC) for `{ apiBase, token }`; checked on arrival. */
+  readonly connection: () => Promise<unknown>;
   readonly platform: string;
 }
 

@@ -8,6 +8,8 @@
  * - `GET /api/models/{org}/{repo}/tree/{rev}[/{dir}][?recursive=true]` → ListFileEntry[]
  * - 401 without the bearer token when `requiredToken` is set; 404s with HF's bodies and
  *   `X-Error-Code` (RepoNotFound, RevisionNotFound, EntryNotFound)
+ * - a mirror that sends clients elsewhere (`treeNextLink`, `treeRedirectTo`): what a token must
+ *   never follow
  *
  * Plain node:http rather than fastify: the fault injection (dropping a connection after exactly
  * N bytes, throttling) works on the socket, below what a framework exposes.
@@ -30,6 +32,10 @@ export interface HfStandInOptions {
   bytesPerSec?: number;
   /** Address to listen on (default 127.0.0.1); a test host's `gateway` makes it reachable there. */
   listenHost?: string;
+  /** Every tree answer also carries `Link: <this>; rel="next"` (pagination pointing elsewhere). */
+  treeNextLink?: string;
+  /** Every tree request is answered 307 to the same path and query on this origin. */
+  treeRedirectTo?: string;
 }
 
 export interface RecordedRequest {
@@ -102,6 +108,10 @@ export async function startHfStandIn(options: HfStandInOptions): Promise<HfStand
     }
 
     if (seg[0] === 'api' && seg[1] === 'models' && seg[4] === 'tree' && seg.length >= 6) {
+      if (options.treeRedirectTo) {
+        res.writeHead(307, { Location: `${options.treeRedirectTo}${url.pathname}${url.search}` });
+        return void res.end();
+      }
       const repo = findRepo(req, res, `${seg[2]}/${seg[3]}`, seg[5] ?? '');
       if (!repo) return;
       const dir = seg.slice(6).join('/');
@@ -109,7 +119,10 @@ export async function startHfStandIn(options: HfStandInOptions): Promise<HfStand
       if (dir !== '' && entries.length === 0) {
         return sendError(res, 404, 'EntryNotFound', `${dir} does not exist on "${seg[5]}"`);
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        ...(options.treeNextLink ? { Link: `<${options.treeNextLink}>; rel="next"` } : {}),
+      });
       res.end(JSON.stringify(entries));
       return;
     }

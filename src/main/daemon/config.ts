@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RbeesError } from '../../shared/errors';
+import { makePrivateDir, PRIVATE_FILE } from './private-home';
 
 /** Everything the daemon reads from the environment, resolved once (same names for every tool). */
 export interface DaemonConfig {
@@ -32,8 +33,10 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
   const home = resolve(env.RBEES_HOME ?? join(homedir(), '.rbees'));
   const modelsDir = join(home, 'models');
   const logsDir = join(home, 'logs');
+  // The home and its logs owner-only (private-home.ts); models/ is the user's, made as any folder.
+  makePrivateDir(home);
+  makePrivateDir(logsDir);
   mkdirSync(modelsDir, { recursive: true });
-  mkdirSync(logsDir, { recursive: true });
   return {
     home,
     modelsDir,
@@ -81,7 +84,7 @@ function loadOrCreateToken(home: string): string {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileSync(file, `${token}\n`, { mode: PRIVATE_FILE });
+  chmodSync(file, PRIVATE_FILE);
   return token;
 }

@@ -11,6 +11,7 @@ import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { logTightened, tightenHome } from './private-home';
 import { allowedHosts } from './security';
 import { sourceRootOf } from './routes/host-install';
 import { RemoteStarter } from './remote-start';
@@ -40,7 +41,10 @@ export interface RunningDaemon {
 /** The composition root of rbees-orcd: builds every service, wires them, listens. */
 export async function startDaemon(options: StartOptions): Promise<RunningDaemon> {
   const { config } = options;
+  // Before anything opens its files: a home left readable by an older rbees is closed first.
+  const tightened = tightenHome(config.home);
   const logger = createLogger(config.logsDir);
+  logTightened(logger, config.home, tightened);
   const metrics = createMetrics();
   const models = new LocalModels(config.modelsDir);
   // The supervisor wakes the scheduler, which is built after it: a late-bound reference.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { PRIVATE_FILE } from './private-home';
 
 export type { Logger };
 
@@ -11,7 +12,11 @@ export function createLogger(
   logsDir: string,
   level = process.env.RBEES_LOG_LEVEL ?? 'info',
 ): Logger {
-  const destination = pino.destination({ dest: join(logsDir, 'rbees-orcd.log'), sync: false });
+  const destination = pino.destination({
+    dest: join(logsDir, 'rbees-orcd.log'),
+    sync: false,
+    mode: PRIVATE_FILE,
+  });
   return pino(
     {
       level,

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { RbeesError } from '../../shared/errors';
 import type { WorkerReadyLine } from '../../shared/inference';
 import { WORKER_SECRET_ENV } from '../../shared/worker-auth';
+import { PRIVATE_FILE } from './private-home';
 
 /** How to run `rbees-workerd`: the program and the arguments before the worker's own flags. */
 export interface WorkerCommand {
@@ -39,7 +40,7 @@ export class WorkerProcess {
     private readonly child: ChildProcess,
     logFile: string,
   ) {
-    this.logStream = createWriteStream(logFile, { flags: 'a' });
+    this.logStream = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE });
     child.once('exit', (code, signal) => {
       this.exited = true;
       const reason = signal ? `killed by ${signal}` : `exited with code ${code ?? '?'}`;

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
 import { resolveConfig } from '../daemon/config';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon';
+import { CONNECTION_CHANNEL, isTrustedSender, type RendererConfig } from './bridge';
 import { isAllowedExternalUrl, isOwnPage, windowOptions } from './window';
 
 /**
@@ -48,12 +50,27 @@ async function start(): Promise<void> {
   const config = resolveConfig();
   const bundleDir = fileURLToPath(new URL('.', import.meta.url));
   daemon = await startDaemon({ config, bundleDir, portFallback: true, version: app.getVersion() });
+  ipcMain.handle(CONNECTION_CHANNEL, rendererConfig);
   const preload = join(bundleDir, '..', 'preload', 'preload.cjs');
-  window = new BrowserWindow(windowOptions(preload, { apiBase: daemon.url, token: daemon.token }));
+  window = new BrowserWindow(windowOptions(preload));
   // A taken port is not fatal for the desktop app: it moved to a free one, and says where.
   if (daemon.port !== config.port) window.setTitle(`rbees — API on ${daemon.url}`);
   window.once('ready-to-show', () => window?.show());
   await window.loadURL(`${daemon.url}/`);
+}
+
+/** The preload's one question; a sender other than our window's own page is refused. */
+function rendererConfig(event: IpcMainInvokeEvent): RendererConfig {
+  const frame = event.senderFrame;
+  const sender = {
+    url: frame?.url,
+    topFrame: frame?.parent === null,
+    ownWindow: window !== undefined && event.sender === window.webContents,
+  };
+  if (!daemon || !isTrustedSender(sender, daemon.url)) {
+    throw new Error(`${CONNECTION_CHANNEL}: refused to ${frame?.url ?? 'a closed frame'}`);
+  }
+  return { apiBase: daemon.url, token: daemon.token };
 }
 
 function fail(err: unknown): void {

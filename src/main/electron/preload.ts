@@ -1,15 +1,15 @@
-import { contextBridge } from 'electron';
-import { ARG_API, ARG_TOKEN } from './window';
+import { contextBridge, ipcRenderer } from 'electron';
+import { CONNECTION_CHANNEL } from './bridge';
 
 /**
- * The whole bridge: where the API is and its token, nothing else (no ipcRenderer, no env). The
- * renderer then talks to the daemon over HTTP exactly as it does in a browser.
+ * The whole bridge: one function that asks the main process for the API base and token over the
+ * one fixed channel, and the platform; nothing else (no ipcRenderer, no env). The renderer then
+ * talks to the daemon over HTTP exactly as it does in a browser.
  */
-function arg(prefix: string): string {
-  return process.argv.find((value) => value.startsWith(prefix))?.slice(prefix.length) ?? '';
-}
-
 contextBridge.exposeInMainWorld(
   'rbees',
-  Object.freeze({ apiBase: arg(ARG_API), token: arg(ARG_TOKEN), platform: process.platform }),
+  Object.freeze({
+    connection: (): Promise<unknown> => ipcRenderer.invoke(CONNECTION_CHANNEL),
+    platform: process.platform,
+  }),
 );

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAllowedExternalUrl, isOwnPage, windowOptions } from './window';
 
 describe('the desktop window', () => {
-  const options = windowOptions('/app/preload.cjs', {
-    apiBase: 'http://127.0.0.1:8080',
-    token: 'tok',
-  });
+  const options = windowOptions('/app/preload.cjs');
 
   it('is locked down per the Electron security checklist', () => {
     expect(options.webPreferences).toMatchObject({
@@ -22,11 +19,9 @@ describe('the desktop window', () => {
     });
   });
 
-  it('hands the preload only the API base and token', () => {
-    expect(options.webPreferences?.additionalArguments).toEqual([
-      '--rbees-api=http://127.0.0.1:8080',
-      '--rbees-token=tok',
-    ]);
+  it('puts nothing on the renderer’s command line, where every local user can read it', () => {
+    expect(options.webPreferences?.additionalArguments).toBeUndefined();
+    expect(JSON.stringify(options)).not.toMatch(/token|rbees-api|--/i);
   });
 
   it('opens only allow-listed https links outside, and stays on its own pages', () => {

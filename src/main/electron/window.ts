@@ -1,23 +1,12 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-/** What the preload hands the renderer; passed on the renderer's command line. */
-export interface RendererConfig {
-  apiBase: string;
-  token: string;
-}
-
-export const ARG_API = '--rbees-api=';
-export const ARG_TOKEN = '--rbees-token=';
-
 /**
  * The main window's options, locked down per Electron's security checklist: the page is our own
  * UI but it renders model output (markdown), so it gets no Node, no remote content rights, and a
- * sandboxed, isolated preload.
+ * sandboxed, isolated preload. Nothing secret goes in here: `additionalArguments` would put it on
+ * the renderer's command line, which every local user can read; the token goes over IPC (bridge.ts).
  */
-export function windowOptions(
-  preload: string,
-  config: RendererConfig,
-): BrowserWindowConstructorOptions {
+export function windowOptions(preload: string): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -39,7 +28,6 @@ export function windowOptions(
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      additionalArguments: [`${ARG_API}${config.apiBase}`, `${ARG_TOKEN}${config.token}`],
     },
   };
 }
@@ -56,7 +44,7 @@ export function isAllowedExternalUrl(raw: string): boolean {
   }
 }
 
-/** The window may only ever show the daemon's own pages. */
+/** The window may only ever show the daemon's own pages (same scheme, host and port). */
 export function isOwnPage(raw: string, apiBase: string): boolean {
   try {
     return new URL(raw).origin === new URL(apiBase).origin;

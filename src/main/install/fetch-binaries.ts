@@ -36,7 +36,7 @@ export async function fetchPackage(cache: string, name: string, version: string)
   const rel = join('node_modules', name);
   const dest = join(cache, rel);
   if ((await cachedVersion(dest)) === version) return rel;
-  await mkdir(cache, { recursive: true });
+  await mkdir(cache, { recursive: true, mode: 0o700 }); // inside RBEES_HOME: owner-only
   const work = await mkdtemp(join(cache, '.pack-'));
   try {
     let stdout: string;

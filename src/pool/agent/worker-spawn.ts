@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { freemem, platform, totalmem } from 'node:os';
 import { RbeesError } from '../../shared/errors';
 import { probeGpus } from './gpus';
@@ -18,7 +18,7 @@ import { resolveWorkerProgram } from './install-layout';
 import { LogFollower } from './log-reader';
 import { waitForReady } from './worker-ready';
 import { findModel } from './model-store';
-import { logsDir, modelsDir, workerLogPath, workersDir } from './paths';
+import { modelsDir, openPrivateLog, workerLogPath, workersDir } from './paths';
 import { checkFits } from './preflight';
 import { signalGroup, waitGone } from './process-info';
 import type { WorkerBackend, WorkerRecord } from '../../shared/pool-status';
@@ -66,8 +66,7 @@ export async function spawnWorker(
   }
   const program = resolveWorkerProgram();
   const log = workerLogPath(id);
-  await mkdir(logsDir(), { recursive: true });
-  const logFile = await open(log, 'a');
+  const logFile = await openPrivateLog(log);
   const offset = (await stat(log)).size;
   const args = [
     '--model',

@@ -1,7 +1,14 @@
 // The client module itself, not the sdk index: the index re-exports the zod schemas too.
 import { Client } from '../../shared/sdk/client';
 import { PoolApi } from '../../shared/sdk/pool';
-import { resolveToken, TOKEN_STORAGE_KEY, hashWithoutToken, type TokenSource } from './token';
+import {
+  hashWithoutToken,
+  parseBridgeConnection,
+  resolveToken,
+  TOKEN_STORAGE_KEY,
+  type BridgeConnection,
+  type TokenSource,
+} from './token';
 
 /** Where the UI reaches the daemon and with which token; resolved once per page load. */
 export interface Connection {
@@ -14,16 +21,16 @@ let connection: Connection | undefined;
 let client: Client | undefined;
 
 /**
- * Electron hands the API base and token over through the preload; a browser (headless mode) uses
- * its own origin and the token from the address the daemon printed (`#token=…`). The token is
- * moved into sessionStorage and out of the address bar at once, so it is not left in the
- * history, a bookmark or a screenshot of the address bar.
+ * Electron hands the API base and token over through the preload (over IPC: asynchronous); a
+ * browser (headless mode) uses its own origin and the token from the address the daemon printed
+ * (`#token=…`). The token is moved into sessionStorage and out of the address bar at once, so it
+ * is not left in the history, a bookmark or a screenshot of the address bar. Called once, before
+ * anything renders (main.tsx); it never rejects.
  */
-export function getConnection(): Connection {
-  if (connection) return connection;
-  const bridge = window.rbees;
+export async function loadConnection(): Promise<Connection> {
+  const bridged = window.rbees ? await askBridge(window.rbees) : undefined;
   const resolved = resolveToken({
-    bridgeToken: bridge?.token,
+    bridgeToken: bridged?.token,
     hash: location.hash,
     stored: readStoredToken(),
   });
@@ -36,11 +43,19 @@ export function getConnection(): Connection {
     );
   }
   connection = {
-    // `||`, not `??`: a preload started without its argument hands over an empty string.
-    apiBase: bridge?.apiBase || location.origin,
+    apiBase: bridged?.apiBase ?? location.origin,
     token: resolved.token,
     tokenSource: resolved.source,
   };
+  client = undefined;
+  return connection;
+}
+
+/** The connection `loadConnection` resolved. */
+export function getConnection(): Connection {
+  if (!connection) {
+    throw new Error('getConnection() ran before loadConnection() resolved: main.tsx awaits it.');
+  }
   return connection;
 }
 
@@ -66,6 +81,18 @@ export function setTokenByHand(token: string): void {
 export function isMac(): boolean {
   const platform = window.rbees?.platform ?? navigator.platform;
   return /^(darwin|mac)/i.test(platform);
+}
+
+/** The preload's answer, if it is one: a refused or broken bridge leaves the browser's ways. */
+async function askBridge(bridge: RbeesBridge): Promise<BridgeConnection | undefined> {
+  try {
+    const answer = parseBridgeConnection(await bridge.connection());
+    if (!answer) console.error('rbees: the preload answered no API base and token');
+    return answer;
+  } catch (err) {
+    console.error('rbees: the preload gave no connection', err);
+    return undefined;
+  }
 }
 
 function readStoredToken(): string | null {

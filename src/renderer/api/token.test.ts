@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashWithoutToken, resolveToken, tokenFromHash } from './token';
+import { hashWithoutToken, parseBridgeConnection, resolveToken, tokenFromHash } from './token';
 
 describe('tokenFromHash', () => {
   it('reads the token the daemon prints in the fragment', () => {
@@ -54,5 +54,18 @@ describe('resolveToken', () => {
       token: undefined,
       source: 'none',
     });
+  });
+});
+
+describe('parseBridgeConnection', () => {
+  it('takes the preload’s answer only when it has an http(s) API base and a token', () => {
+    const good = { apiBase: 'http://127.0.0.1:8080', token: 't' };
+    expect(parseBridgeConnection(good)).toEqual(good);
+    expect(parseBridgeConnection({ ...good, extra: 1 })).toEqual(good);
+    expect(parseBridgeConnection({ ...good, token: '' })).toBeUndefined();
+    expect(parseBridgeConnection({ ...good, apiBase: 'file:///x' })).toBeUndefined();
+    expect(parseBridgeConnection({ apiBase: good.apiBase })).toBeUndefined();
+    expect(parseBridgeConnection(null)).toBeUndefined();
+    expect(parseBridgeConnection('t')).toBeUndefined();
   });
 });

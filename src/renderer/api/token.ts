@@ -26,8 +26,23 @@ export function hashWithoutToken(hash: string): string {
 
 export type TokenSource = 'bridge' | 'fragment' | 'session' | 'none';
 
+/** What the Electron preload answers: where the daemon is and its token. */
+export interface BridgeConnection {
+  apiBase: string;
+  token: string;
+}
+
+/** The preload's answer checked on arrival (it crosses a process boundary): both non-empty. */
+export function parseBridgeConnection(value: unknown): BridgeConnection | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { apiBase, token } = value as Record<string, unknown>;
+  if (typeof apiBase !== 'string' || typeof token !== 'string') return undefined;
+  if (!/^https?:\/\//.test(apiBase) || token === '') return undefined;
+  return { apiBase, token };
+}
+
 export interface TokenInputs {
-  /** `window.rbees.token`, set by the Electron preload. */
+  /** The token the Electron preload handed over, if any. */
   bridgeToken: string | undefined;
   /** `location.hash`. */
   hash: string;

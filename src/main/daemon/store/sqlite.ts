@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { RbeesError } from '../../../shared/errors';
+import { touchPrivateFile } from '../private-home';
 
 /** What a statement may be bound to: both drivers accept these and nothing else (no booleans). */
 export type SqlValue = string | number | bigint | null;
@@ -29,6 +30,8 @@ export function openDatabase(file: string): Database {
   const Driver = driver();
   let db: Database;
   try {
+    // Before SQLite creates it 0644: its -wal and -shm files then take this file's 0600.
+    touchPrivateFile(file);
     db = new Driver(file);
   } catch (err) {
     throw new RbeesError(

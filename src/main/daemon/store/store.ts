@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConversationsTable } from './conversations-table';
 import { HostsTable, type HostRecord } from './hosts-table';
 import { JobsTable, type JournaledJob } from './jobs-table';
+import { makePrivateDir } from '../private-home';
 import { migrate } from './migrations';
 import { SeenTable } from './seen-table';
 import { SettingsTable } from './settings-table';
@@ -33,7 +34,7 @@ export class Store<J extends JournaledJob = JournaledJob> {
 
   /** Opens (creating or upgrading) the database of an rbees home. */
   static open<J extends JournaledJob = JournaledJob>(home: string): Store<J> {
-    mkdirSync(home, { recursive: true, mode: 0o700 });
+    makePrivateDir(home);
     const file = join(home, 'rbees.db');
     const db = openDatabase(file);
     try {

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseModelRef, formatModelRef } from '../../../shared/model-ref';
+import { openPrivateLog } from '../paths';
 import type { DownloadState } from './download-state';
 import {
   defaultModelsDir,
   downloadFiles,
-  downloadsDir,
   isAlive,
   newDownloadId,
   readState,
@@ -55,7 +54,6 @@ export async function startDetachedDownload(
   const ref = formatModelRef(parseModelRef(refInput)); // a bad reference fails here, not in a log
   const id = newDownloadId();
   const files = downloadFiles(modelsDir, id);
-  await mkdir(downloadsDir(modelsDir), { recursive: true });
   const now = new Date().toISOString();
   const initial: DownloadState = {
     id,
@@ -70,7 +68,7 @@ export async function startDetachedDownload(
   };
   await writeState(modelsDir, initial);
 
-  const log = await open(files.log, 'a');
+  const log = await openPrivateLog(files.log);
   const [cmd, ...prefix] = opts.command ?? defaultCommand();
   if (cmd === undefined) throw new Error('startDetachedDownload: empty command');
   const env = { ...process.env };

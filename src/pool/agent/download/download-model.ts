@@ -8,6 +8,7 @@ import { formatModelRef, parseModelRef } from '../../../shared/model-ref';
 import type { StatfsFn } from './disk-space';
 import { ensureDiskSpace } from './disk-space';
 import { FileSink } from './file-sink';
+import { hfAuth } from './hf-http';
 import type { PartialSidecar } from './partial-file';
 import {
   acquireLock,
@@ -63,20 +64,16 @@ export async function downloadModel(
 ): Promise<DownloadResult> {
   const ref = typeof refInput === 'string' ? parseModelRef(refInput) : refInput;
   const endpoint = options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
-  const token = options.token ?? process.env.HF_TOKEN;
+  const auth = hfAuth(endpoint, options.token ?? process.env.HF_TOKEN);
   const { modelsDir, signal } = options;
-  const remote = await resolveRemoteFile(ref, endpoint, token || undefined, signal).catch(
-    (err: unknown) => {
-      if (err instanceof RbeesError) throw err;
-      if (signal?.aborted) throw new RbeesError('CANCELLED', 'Download cancelled.');
-      const why = err instanceof Error ? err.message : String(err);
-      throw new RbeesError(
-        'DOWNLOAD_FAILED',
-        `Could not reach ${endpoint} (HF_ENDPOINT): ${why}.`,
-        { endpoint },
-      );
-    },
-  );
+  const remote = await resolveRemoteFile(ref, endpoint, auth, signal).catch((err: unknown) => {
+    if (err instanceof RbeesError) throw err;
+    if (signal?.aborted) throw new RbeesError('CANCELLED', 'Download cancelled.');
+    const why = err instanceof Error ? err.message : String(err);
+    throw new RbeesError('DOWNLOAD_FAILED', `Could not reach ${endpoint} (HF_ENDPOINT): ${why}.`, {
+      endpoint,
+    });
+  });
   await mkdir(modelsDir, { recursive: true });
   const paths = partialPaths(modelsDir, remote.fileName);
   const refText = formatModelRef(ref);
@@ -115,7 +112,7 @@ export async function downloadModel(
       meter.update(have);
       const ctx: TransferContext = {
         remote,
-        token: token || undefined,
+        auth,
         signal,
         sink,
         meter,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { RbeesError } from '../../../shared/errors';
 import type { DownloadState, DownloadStateName } from '../../../shared/pool-status';
+import { makePrivateDir, PRIVATE_FILE } from '../paths';
 
 /** `<downloads dir>/<id>.json` holds a DownloadState: what `listDownloads` shows and `attachDownload` falls back on. */
 export type { DownloadState, DownloadStateName };
@@ -43,9 +44,11 @@ export async function readState(modelsDir: string, id: string): Promise<Download
 /** Temp file + rename: a reader never sees half a state file. */
 export async function writeState(modelsDir: string, s: DownloadState): Promise<void> {
   const { state } = downloadFiles(modelsDir, s.id);
-  await mkdir(dirname(state), { recursive: true });
+  await makePrivateDir(dirname(state));
   const tmp = `${state}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ ...s, updated_at: new Date().toISOString() }));
+  await writeFile(tmp, JSON.stringify({ ...s, updated_at: new Date().toISOString() }), {
+    mode: PRIVATE_FILE,
+  });
   await rename(tmp, state);
 }
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RbeesError } from '../../../shared/errors';
-import { hfRequest, responseError, TransientError } from './hf-http';
+import { hfAuth, hfRequest, responseError, TransientError } from './hf-http';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,7 +41,10 @@ describe('hfRequest', () => {
 
   it('sends the token to the endpoint, not to a CDN on another origin', async () => {
     seen.length = 0;
-    const { res, finalUrl } = await hfRequest({ url: `${hubUrl}/file`, token: 'hf_x' });
+    const { res, finalUrl } = await hfRequest({
+      url: `${hubUrl}/file`,
+      auth: hfAuth(hubUrl, 'hf_x'),
+    });
     res.resume();
     expect(finalUrl).toBe(`${cdnUrl}/signed?x=1`);
     expect(seen.map((s) => [s.server, s.headers.authorization])).toEqual([
@@ -52,10 +55,10 @@ describe('hfRequest', () => {
 
   it('keeps the token on a same-origin redirect, and stops a redirect loop', async () => {
     seen.length = 0;
-    const { res } = await hfRequest({ url: `${hubUrl}/same`, token: 'hf_x' });
+    const { res } = await hfRequest({ url: `${hubUrl}/same`, auth: hfAuth(hubUrl, 'hf_x') });
     res.resume();
     expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer hf_x', 'Bearer hf_x']);
-    await expect(hfRequest({ url: `${hubUrl}/loop`, token: undefined })).rejects.toThrow(
+    await expect(hfRequest({ url: `${hubUrl}/loop`, auth: undefined })).rejects.toThrow(
       'more than 5 redirects',
     );
   });
@@ -65,7 +68,7 @@ describe('responseError', () => {
   async function errorFor(status: number, body: string, headers: Record<string, string> = {}) {
     const server = createServer((_req, res) => res.writeHead(status, headers).end(body));
     const url = await listen(server);
-    const { res } = await hfRequest({ url, token: undefined });
+    const { res } = await hfRequest({ url, auth: undefined });
     const err = await responseError(res, 'o/r', undefined);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -13,9 +13,33 @@ import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { RbeesError } from '../../../shared/errors';
 
+/**
+ * HF_TOKEN together with the one origin it may ever be sent to: the configured endpoint's
+ * (HF_ENDPOINT, else https://huggingface.co). Binding them in one value means no request, page
+ * link or redirect can carry the token anywhere else, whatever URL it was handed.
+ */
+export interface HfAuth {
+  readonly token: string;
+  readonly origin: string;
+}
+
+/** The token pinned to `endpoint`'s origin; undefined when there is no token. */
+export function hfAuth(endpoint: string, token: string | undefined): HfAuth | undefined {
+  if (!token) return undefined;
+  const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+    throw new RbeesError(
+      'BAD_REQUEST',
+      `HF_ENDPOINT="${endpoint}" is not an http(s) URL: set it to the Hub or a mirror, ` +
+        'for example https://huggingface.co.',
+    );
+  }
+  return { token, origin: url.origin };
+}
+
 export interface HfRequest {
   url: string;
-  token: string | undefined;
+  auth: HfAuth | undefined;
   headers?: Record<string, string>;
   method?: 'GET' | 'HEAD';
   signal?: AbortSignal | undefined;
@@ -35,9 +59,13 @@ export class TransientError extends Error {
   override name = 'TransientError';
 }
 
-function send(req: HfRequest, url: URL, withToken: boolean): Promise<IncomingMessage> {
+function send(req: HfRequest, url: URL): Promise<IncomingMessage> {
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...req.headers };
-  if (withToken && req.token) headers.Authorization = `Bearer ${req.token}`;
+  // Decided per hop against the endpoint's origin, not the first URL's: a page link or a
+  // redirect to a CDN (another origin) goes there without the token, as the official clients do.
+  if (req.auth && url.origin === req.auth.origin) {
+    headers.Authorization = `Bearer ${req.auth.token}`;
+  }
   const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const r = requestFn(url, { method: req.method ?? 'GET', headers, signal: req.signal });
@@ -49,10 +77,9 @@ function send(req: HfRequest, url: URL, withToken: boolean): Promise<IncomingMes
 
 /** Sends a request, following redirects; the token goes only to the endpoint's own origin. */
 export async function hfRequest(req: HfRequest): Promise<HfResponse> {
-  const origin = new URL(req.url).origin;
   let url = new URL(req.url);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await send(req, url, url.origin === origin);
+    const res = await send(req, url);
     const location = res.headers.location;
     if (res.statusCode !== undefined && res.statusCode >= 300 && res.statusCode < 400 && location) {
       res.resume();
@@ -81,7 +108,7 @@ async function readSmallBody(res: IncomingMessage): Promise<string> {
 export async function responseError(
   res: IncomingMessage,
   subject: string,
-  token: string | undefined,
+  auth: HfAuth | undefined,
 ): Promise<Error> {
   const status = res.statusCode ?? 0;
   const errorCode = String(res.headers['x-error-code'] ?? '');
@@ -102,7 +129,7 @@ export async function responseError(
     );
   }
   if (status === 401 || status === 403) {
-    const hint = token
+    const hint = auth
       ? 'HF_TOKEN was sent: check that it is valid and can read this repo (gated repos need their terms accepted).'
       : 'The repo may be private or gated: set HF_TOKEN to a token that can read it (or run `huggingface-cli login` on the host).';
     return new RbeesError(
@@ -120,14 +147,14 @@ export async function responseError(
 export async function getJsonPages(
   firstUrl: string,
   subject: string,
-  token: string | undefined,
+  auth: HfAuth | undefined,
   signal: AbortSignal | undefined,
 ): Promise<unknown[]> {
   const pages: unknown[] = [];
   let next: string | undefined = firstUrl;
   while (next !== undefined) {
-    const { res, finalUrl } = await hfRequest({ url: next, token, signal });
-    if (res.statusCode !== 200) throw await responseError(res, subject, token);
+    const { res, finalUrl } = await hfRequest({ url: next, auth, signal });
+    if (res.statusCode !== 200) throw await responseError(res, subject, auth);
     pages.push(JSON.parse(await readBody(res)) as unknown);
     const link = /<([^>]+)>;\s*rel="next"/.exec(String(res.headers.link ?? ''));
     next = link?.[1] ? new URL(link[1], finalUrl).toString() : undefined;

@@ -1,7 +1,7 @@
 import { RbeesError } from '../../../shared/errors';
 import type { ModelRef } from '../../../shared/model-ref';
 import { formatModelRef, localFileName, pickQuantFile } from '../../../shared/model-ref';
-import { getJsonPages } from './hf-http';
+import { getJsonPages, type HfAuth } from './hf-http';
 
 /** The one file a reference names, as the tree API describes it. */
 export interface RemoteFile {
@@ -39,13 +39,13 @@ async function listTree(
   revision: string,
   dir: string,
   recursive: boolean,
-  token: string | undefined,
+  auth: HfAuth | undefined,
   signal: AbortSignal | undefined,
 ): Promise<TreeEntry[]> {
   const base = `${endpoint}/api/models/${repo}/tree/${encodeURIComponent(revision)}`;
   const url = `${base}${dir ? `/${encodePath(dir)}` : ''}${recursive ? '?recursive=true' : ''}`;
   const subject = `${repo}@${revision}${dir ? `/${dir}` : ''}`;
-  const pages = await getJsonPages(url, subject, token, signal);
+  const pages = await getJsonPages(url, subject, auth, signal);
   const entries: TreeEntry[] = [];
   for (const page of pages) {
     if (!Array.isArray(page)) {
@@ -65,7 +65,7 @@ const LFS_SHA256 = /^[0-9a-f]{64}$/;
 export async function resolveRemoteFile(
   ref: ModelRef,
   endpoint: string,
-  token: string | undefined,
+  auth: HfAuth | undefined,
   signal?: AbortSignal,
 ): Promise<RemoteFile> {
   if (ref.kind === 'file') {
@@ -78,7 +78,7 @@ export async function resolveRemoteFile(
   let path: string;
   let entries: TreeEntry[];
   if (ref.kind === 'hf-quant') {
-    entries = await listTree(base, ref.repo, ref.revision, '', true, token, signal);
+    entries = await listTree(base, ref.repo, ref.revision, '', true, auth, signal);
     path = pickQuantFile(
       ref.repo,
       ref.quant,
@@ -87,7 +87,7 @@ export async function resolveRemoteFile(
   } else {
     path = ref.file;
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    entries = await listTree(base, ref.repo, ref.revision, dir, false, token, signal);
+    entries = await listTree(base, ref.repo, ref.revision, dir, false, auth, signal);
   }
   const entry = entries.find((e) => e.path === path);
   if (!entry) {

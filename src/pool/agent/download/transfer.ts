@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { RbeesError } from '../../../shared/errors';
 import type { FileSink } from './file-sink';
-import { hfRequest, responseError, TransientError } from './hf-http';
+import { hfRequest, responseError, TransientError, type HfAuth } from './hf-http';
 import type { ProgressMeter } from './progress';
 import type { RemoteFile } from './remote-file';
 
 export interface TransferContext {
   remote: RemoteFile;
-  token: string | undefined;
+  /** HF_TOKEN pinned to the endpoint's origin. */
+  auth: HfAuth | undefined;
   signal: AbortSignal | undefined;
   sink: FileSink;
   meter: ProgressMeter;
@@ -36,7 +37,7 @@ export async function transferOnce(ctx: TransferContext): Promise<TransferOutcom
     headers.Range = `bytes=${from}-`;
     if (ctx.etag) headers['If-Range'] = ctx.etag;
   }
-  const { res } = await hfRequest({ url: remote.url, token: ctx.token, headers, signal });
+  const { res } = await hfRequest({ url: remote.url, auth: ctx.auth, headers, signal });
   const subject = `${remote.repo}@${remote.revision}/${remote.path}`;
   const etag = typeof res.headers.etag === 'string' ? res.headers.etag : null;
 
@@ -65,7 +66,7 @@ export async function transferOnce(ctx: TransferContext): Promise<TransferOutcom
       );
     }
   } else {
-    throw await responseError(res, subject, ctx.token);
+    throw await responseError(res, subject, ctx.auth);
   }
   if (etag !== null && etag !== ctx.etag) await ctx.onEtag(etag);
 
