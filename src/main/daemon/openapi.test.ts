@@ -8,6 +8,7 @@ import { version } from '../../../package.json';
 import { ClusterEvents } from './cluster-events';
 import { ClusterMonitor } from './cluster-monitor';
 import { ClusterWorkers } from './cluster-workers';
+import { AgentFollowers } from './hosts/agent-followers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
@@ -50,10 +51,11 @@ beforeAll(async () => {
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
   const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   const events = new ClusterEvents();
-  const monitor = new ClusterMonitor({ hosts, events, logger });
+  const followers = new AgentFollowers({ perHost: 6 });
+  const monitor = new ClusterMonitor({ hosts, events, followers, logger });
   app = createServer({
     ...{ token: TOKEN, allowedHosts: () => new Set(['localhost:80']), jobs, hosts, cluster },
-    ...{ events, monitor },
+    ...{ events, monitor, followers },
     ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
     ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });

@@ -49,6 +49,8 @@ export type AgentLine =
       signal: 'SIGTERM' | 'SIGKILL' | null;
     }
   | { event: 'log'; id: string; line: string }
+  /** `logs --follow`: the tail is printed, what follows is appended live (JSON only). */
+  | { event: 'logs_live'; id: string }
   | { event: 'logs_end'; id: string; reason: 'eof' | 'worker_exited' | 'signal' }
   | { event: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { event: 'updated'; dir: string; before: string; after: string }

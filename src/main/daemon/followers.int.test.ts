@@ -1,0 +1,175 @@
+/**
+ * Followers are shared and bounded: 100 readers of one worker's log on a real OpenSSH pool host
+ * cost the host one agent process (and the daemon one SSH channel), every reader gets its own
+ * backlog then the same live lines, the process goes when the readers do, a worker's end reaches
+ * all its readers, and one more distinct follower than RBEES_FOLLOWERS_PER_HOST is refused (429).
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTestModels } from '../../../scripts/test-models';
+import { eventually } from '../../../scripts/testing/eventually';
+import { putModelOnHost, startPool } from '../../../scripts/testing/pool-fixture';
+import type { PoolFixture } from '../../../scripts/testing/pool-fixture';
+import type { TestHost } from '../../../scripts/testing/test-hosts';
+import { API } from '../../shared/api';
+import type { SpawnWorkerResponse } from '../../shared/hosts';
+import { decodeSse } from '../../shared/sse';
+import type { SseMessage } from '../../shared/sse';
+import { pidsMentioning } from '../cli/test-cli';
+
+const HOST = 'gpu1';
+const READERS = 100;
+const LIMIT = 2;
+let pool: PoolFixture;
+let host: TestHost;
+
+beforeAll(async () => {
+  const models = await ensureTestModels();
+  pool = await startPool({
+    hosts: { count: 1 },
+    daemon: { env: { RBEES_FOLLOWERS_PER_HOST: String(LIMIT) } },
+  });
+  [host] = pool.hosts as [TestHost];
+  await putModelOnHost(host, models.script, 'script.gguf');
+  await pool.register(HOST, host);
+}, 180_000);
+
+afterAll(async () => {
+  await pool?.stop();
+});
+
+/** One SSE reader of a log; `messages` fills as they come, `ended` settles when the stream does. */
+interface Reader {
+  status: number;
+  messages: SseMessage[];
+  logLines: () => string[];
+  ended: Promise<void>;
+  leave: () => void;
+}
+
+async function openReader(path: string): Promise<Reader> {
+  const stop = new AbortController();
+  const response = await fetch(`${pool.daemon.url}${path}`, {
+    headers: { authorization: `Bearer ${pool.daemon.token}` },
+    signal: stop.signal,
+  });
+  const messages: SseMessage[] = [];
+  const ended = (async () => {
+    if (!response.body) return;
+    for await (const m of decodeSse(response.body as AsyncIterable<Uint8Array>)) messages.push(m);
+  })().catch(() => undefined);
+  return {
+    status: response.status,
+    messages,
+    logLines: () =>
+      messages
+        .filter((m) => m.event === 'log')
+        .map((m) => String((JSON.parse(m.data) as { line: string }).line)),
+    ended,
+    leave: () => stop.abort(),
+  };
+}
+
+async function spawnWorker(): Promise<string> {
+  const spawned = await pool.daemon.call('POST', API.hostWorkers(HOST), {
+    backend: 'cpu',
+    model: 'script',
+  });
+  expect(spawned.status, JSON.stringify(spawned.json)).toBe(201);
+  return (spawned.json as unknown as SpawnWorkerResponse).id;
+}
+
+const followers = (id: string): Promise<number[]> => pidsMentioning(`worker logs ${id} --follow`);
+
+/** Resident memory of a process, from /proc (kB there). */
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+}
+
+describe('followed logs and downloads', () => {
+  it(`serves ${READERS} readers of one log with one follower on the host`, async () => {
+    const id = await spawnWorker();
+    const logPath = join(host.home, '.rbees', 'logs', `worker-${id}.log`);
+    const rssBefore = await rssBytes(pool.daemon.pid);
+    const logs = `${API.hostWorkerLogs(HOST, id)}?follow=1&lines=3`;
+
+    const readers = await Promise.all(Array.from({ length: READERS }, () => openReader(logs)));
+    expect(readers.map((r) => r.status)).toEqual(readers.map(() => 200));
+    await eventually(
+      async () => readers.filter((r) => r.logLines().length >= 3).length,
+      (n) => n === READERS,
+      60_000,
+    );
+    expect(await followers(id)).toHaveLength(1);
+
+    // Lines the worker writes now reach every reader, after exactly the 3 lines it asked for.
+    const live = ['live-1 first', 'live-2 ünïcödé', 'live-3 last'];
+    await appendFile(logPath, live.map((l) => `${l}\n`).join(''));
+    await eventually(
+      async () => readers.filter((r) => r.logLines().includes('live-3 last')).length,
+      (n) => n === READERS,
+      30_000,
+    );
+    const file = (await readFile(logPath, 'utf8')).split('\n');
+    const before = file.slice(file.indexOf(live[0] as string) - 3, file.indexOf(live[0] as string));
+    for (const reader of readers) expect(reader.logLines()).toEqual([...before, ...live]);
+    expect(await followers(id)).toHaveLength(1);
+    const rssGrowth = (await rssBytes(pool.daemon.pid)) - rssBefore;
+    expect(rssGrowth, `daemon RSS grew by ${rssGrowth} bytes`).toBeLessThan(64 << 20);
+
+    // A second worker's log is a second follower: the limit. A third distinct one is refused.
+    const other = await spawnWorker();
+    const otherReaders = await Promise.all(
+      [0, 1, 2].map(() => openReader(`${API.hostWorkerLogs(HOST, other)}?follow=1`)),
+    );
+    expect(otherReaders.map((r) => r.status)).toEqual([200, 200, 200]);
+    const refused = await pool.daemon.call(
+      'GET',
+      `${API.hostWorkerLogs(HOST, 'w-third')}?follow=1`,
+    );
+    expect(refused.status).toBe(429);
+    const error = refused.json.error as { code: string; message: string };
+    expect(error.code).toBe('TOO_MANY_FOLLOWERS');
+    expect(error.message).toContain(`RBEES_FOLLOWERS_PER_HOST=${LIMIT}`);
+    // …but not a reader of what is already followed, nor a plain read.
+    const extra = await openReader(logs);
+    expect(extra.status).toBe(200);
+    extra.leave();
+    const plain = await openReader(`${API.hostWorkerLogs(HOST, id)}?lines=1`);
+    expect(plain.status).toBe(200);
+    await plain.ended;
+    expect(plain.messages.at(-1)?.event).toBe('logs_end');
+
+    // The worker's end reaches all its readers.
+    expect((await pool.daemon.call('DELETE', API.hostWorker(HOST, other))).status).toBe(204);
+    await Promise.all(otherReaders.map((r) => r.ended));
+    for (const reader of otherReaders) {
+      expect(reader.messages.at(-1)?.event).toBe('logs_end');
+      expect(JSON.parse(reader.messages.at(-1)?.data ?? '{}')).toMatchObject({
+        reason: 'worker_exited',
+      });
+    }
+    await eventually(
+      () => followers(other),
+      (pids) => pids.length === 0,
+      15_000,
+    );
+
+    // The readers leave: the follower process goes too, and the slot is free again.
+    for (const reader of readers) reader.leave();
+    await Promise.all(readers.map((r) => r.ended));
+    const left = await eventually(
+      () => followers(id),
+      (pids) => pids.length === 0,
+      15_000,
+    );
+    expect(left).toEqual([]);
+    const again = await openReader(`${API.hostWorkerLogs(HOST, id)}?follow=1&lines=1`);
+    expect(again.status).toBe(200);
+    again.leave();
+    await again.ended;
+    await pool.daemon.call('DELETE', API.hostWorker(HOST, id));
+  }, 240_000);
+});
