@@ -15,7 +15,13 @@ import type {
 
 export type AgentLine =
   | ({ event: 'status' } & HostStatus)
-  | { event: 'models'; models_dir: string; models: ModelDetails[] }
+  | {
+      event: 'models';
+      models_dir: string;
+      models: ModelDetails[];
+      /** The disk that holds models_dir (null when none can be read; absent from older agents). */
+      disk?: HostStatus['disk'];
+    }
   | { event: 'removed'; id: string; path: string }
   | { event: 'progress'; id: string; bytes: number; total_bytes: number }
   | {
