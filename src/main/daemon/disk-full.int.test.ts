@@ -23,6 +23,7 @@ import { mountSmallDisk } from '../../../scripts/testing/tmpfs';
 import type { SmallDisk } from '../../../scripts/testing/tmpfs';
 import { API } from '../../shared/api';
 import type { ErrorBody } from '../../shared/errors';
+import type { DownloadState } from '../../shared/pool-status';
 import { decodeSse } from '../../shared/sse';
 import type { SseMessage } from '../../shared/sse';
 import { pidsMentioning } from '../cli/test-cli';
@@ -230,16 +231,10 @@ describe('a full disk', () => {
       expect(events.at(-1)?.event, JSON.stringify(events.at(-1))).toBe('error');
       expectDiskFilled(JSON.parse(events.at(-1)?.data ?? '{}') as ErrorBody, hostModelsDir());
       expect(await readdir(disk.seen)).toEqual(['filler.bin']);
-      const downloads = await pool.daemon.call('GET', API.hostDownloads(HOST));
-      expect(downloads.json.downloads).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            id,
-            state: 'failed',
-            error: expect.objectContaining({ code: 'INSUFFICIENT_DISK' }),
-          }),
-        ]),
-      );
+      const listed = (await pool.daemon.call('GET', API.hostDownloads(HOST))).json
+        .downloads as DownloadState[];
+      expect(listed.find((d) => d.id === id)).toMatchObject({ state: 'failed' });
+      expect(listed.find((d) => d.id === id)?.error?.code).toBe('INSUFFICIENT_DISK');
       expect((await pool.daemon.call('GET', API.hostModels(HOST))).status).toBe(200);
       expect(await servePids()).toEqual(serve);
     } finally {
