@@ -3,12 +3,14 @@
  * cost the host one agent process (and the daemon one SSH channel), every reader gets its own
  * backlog then the same live lines, the process goes when the readers do, a worker's end reaches
  * all its readers, and one more distinct follower than RBEES_FOLLOWERS_PER_HOST is refused (429).
+ * A download's readers share the follower that the daemon's monitor runs for it.
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
 import { eventually } from '../../../scripts/testing/eventually';
+import type { HfStandIn } from '../../../scripts/testing/hf-stand-in';
 import { putModelOnHost, startPool } from '../../../scripts/testing/pool-fixture';
 import type { PoolFixture } from '../../../scripts/testing/pool-fixture';
 import type { TestHost } from '../../../scripts/testing/test-hosts';
@@ -19,18 +21,23 @@ import type { SseMessage } from '../../shared/sse';
 import { pidsMentioning } from '../cli/test-cli';
 
 const HOST = 'gpu1';
+const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
+const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf';
 const READERS = 100;
 const LIMIT = 2;
 let pool: PoolFixture;
 let host: TestHost;
+let hf: HfStandIn;
 
 beforeAll(async () => {
   const models = await ensureTestModels();
   pool = await startPool({
     hosts: { count: 1 },
+    hfRepos: { [REPO]: { files: { [FILE]: models.script } } },
     daemon: { env: { RBEES_FOLLOWERS_PER_HOST: String(LIMIT) } },
   });
   [host] = pool.hosts as [TestHost];
+  hf = pool.hf as HfStandIn;
   await putModelOnHost(host, models.script, 'script.gguf');
   await pool.register(HOST, host);
 }, 180_000);
@@ -133,6 +140,10 @@ describe('followed logs and downloads', () => {
     const error = refused.json.error as { code: string; message: string };
     expect(error.code).toBe('TOO_MANY_FOLLOWERS');
     expect(error.message).toContain(`RBEES_FOLLOWERS_PER_HOST=${LIMIT}`);
+    const download = await pool.daemon.call('POST', API.hostDownloads(HOST), {
+      ref: `hf:${REPO}::file=${FILE}`,
+    });
+    expect(download.status).toBe(429); // its progress could not be followed
     // …but not a reader of what is already followed, nor a plain read.
     const extra = await openReader(logs);
     expect(extra.status).toBe(200);
@@ -172,4 +183,41 @@ describe('followed logs and downloads', () => {
     await again.ended;
     await pool.daemon.call('DELETE', API.hostWorker(HOST, id));
   }, 240_000);
+
+  it("shares a download's follower among the monitor and every reader", async () => {
+    hf.setThrottle(256 * 1024); // ~10 s: readers join while it runs
+    try {
+      const started = await pool.daemon.call('POST', API.hostDownloads(HOST), {
+        ref: `hf:${REPO}::file=${FILE}`,
+      });
+      expect(started.status, JSON.stringify(started.json)).toBe(202);
+      const id = String(started.json.id);
+      const events = API.hostDownloadEvents(HOST, id);
+      const readers: Reader[] = [];
+      for (let i = 0; i < 20; i++) {
+        readers.push(await openReader(events));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(readers.map((r) => r.status)).toEqual(readers.map(() => 200));
+      // The monitor's follower (started with the download) is the only one on the host.
+      expect(await pidsMentioning(`download --attach ${id}`)).toHaveLength(1);
+      await Promise.all(readers.map((r) => r.ended));
+      for (const reader of readers) {
+        const names = reader.messages.map((m) => m.event);
+        expect(names[0]).toBe('start');
+        expect(names.at(-1)).toBe('done');
+      }
+      const late = readers.at(-1)?.messages ?? [];
+      // A late reader gets `start` and the latest progress, not every progress line so far.
+      expect(late.filter((m) => m.event === 'progress').length).toBeLessThan(
+        readers[0]?.messages.filter((m) => m.event === 'progress').length ?? 0,
+      );
+      await eventually(
+        () => pidsMentioning(`download --attach ${id}`),
+        (p) => p.length === 0,
+      );
+    } finally {
+      hf.setThrottle(undefined);
+    }
+  }, 120_000);
 });
