@@ -7,7 +7,7 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
 import { eventually } from '../../../scripts/testing/eventually';
 import type { HfStandIn } from '../../../scripts/testing/hf-stand-in';
@@ -42,6 +42,12 @@ beforeAll(async () => {
   await pool.register(HOST, host);
 }, 180_000);
 
+// A failed test's readers must not hold the host's channels for the next one.
+const open: Reader[] = [];
+afterEach(() => {
+  for (const reader of open.splice(0)) reader.leave();
+});
+
 afterAll(async () => {
   await pool?.stop();
 });
@@ -66,7 +72,7 @@ async function openReader(path: string): Promise<Reader> {
     if (!response.body) return;
     for await (const m of decodeSse(response.body as AsyncIterable<Uint8Array>)) messages.push(m);
   })().catch(() => undefined);
-  return {
+  const reader: Reader = {
     status: response.status,
     messages,
     logLines: () =>
@@ -76,6 +82,8 @@ async function openReader(path: string): Promise<Reader> {
     ended,
     leave: () => stop.abort(),
   };
+  open.push(reader);
+  return reader;
 }
 
 async function spawnWorker(): Promise<string> {
