@@ -7,6 +7,7 @@ import { version } from '../../package.json';
 import { ClusterEvents } from '../../src/main/daemon/cluster-events';
 import { ClusterMonitor } from '../../src/main/daemon/cluster-monitor';
 import { ClusterWorkers } from '../../src/main/daemon/cluster-workers';
+import { AgentFollowers } from '../../src/main/daemon/hosts/agent-followers';
 import { HostRegistry } from '../../src/main/daemon/hosts/host-registry';
 import { Jobs } from '../../src/main/daemon/jobs';
 import { LocalModels } from '../../src/main/daemon/local-models';
@@ -52,10 +53,11 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
   const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   const events = new ClusterEvents();
-  const monitor = new ClusterMonitor({ hosts, events, logger });
+  const followers = new AgentFollowers({ perHost: 6 });
+  const monitor = new ClusterMonitor({ hosts, events, followers, logger });
   const app = createServer({
     ...{ token, allowedHosts: () => new Set([host]), jobs, hosts, cluster },
-    ...{ events, monitor },
+    ...{ events, monitor, followers },
     ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
     ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });
@@ -67,6 +69,7 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
     async close() {
       jobs.close();
       await app.close();
+      followers.close();
       await supervisor.close();
       await hosts.close();
       store.close();

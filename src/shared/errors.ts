@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'MODEL_LOAD_FAILED',
   'WORKER_BUSY',
   'QUEUE_FULL',
+  'TOO_MANY_FOLLOWERS',
   'WORKER_UNAVAILABLE',
   'WORKER_CRASHED',
   'CANCELLED',
@@ -55,6 +56,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   WORKER_BUSY: 503,
   // `details.retry_after_s` says when to try again; the routes send it as `Retry-After`.
   QUEUE_FULL: 429,
+  // Past RBEES_FOLLOWERS_PER_HOST distinct log/download followers on one host (each holds a channel).
+  TOO_MANY_FOLLOWERS: 429,
   WORKER_UNAVAILABLE: 503,
   WORKER_CRASHED: 502,
   CANCELLED: 499,

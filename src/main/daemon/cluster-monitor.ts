@@ -8,7 +8,9 @@ import type {
   WorkerEntry,
 } from '../../shared/pool-status';
 import type { ClusterEvents } from './cluster-events';
-import { agentCall, agentLines } from './hosts/agent-runner';
+import type { AgentFollowers } from './hosts/agent-followers';
+import { agentCall } from './hosts/agent-runner';
+import { downloadFollow } from './hosts/follows';
 import type { HostRegistry } from './hosts/host-registry';
 import type { Logger } from './logger';
 
@@ -29,6 +31,8 @@ export class ClusterMonitor {
     private readonly deps: {
       hosts: HostRegistry;
       events: ClusterEvents;
+      /** Shared with the routes: a client attaching to a download reads this same follower. */
+      followers: AgentFollowers;
       logger: Logger;
       intervalMs?: number;
     },
@@ -148,8 +152,8 @@ export class ClusterMonitor {
       this.deps.events.publish({ type: 'download', data: { host, id, event } });
     try {
       const runner = await this.deps.hosts.agent(host);
-      const args = ['models', 'download', '--attach', id];
-      for await (const line of agentLines(runner, args, { signal })) {
+      const reader = this.deps.followers.join(downloadFollow(runner, id));
+      for await (const line of reader.lines(signal)) {
         publish(line as unknown as DownloadEvent); // the agent is the DownloadEvent's writer
         if (line.event === 'done') this.modelsChanged(host);
       }
@@ -158,6 +162,11 @@ export class ClusterMonitor {
       // A lost link says nothing about the download, which goes on on its host: it is followed
       // again when the host is back (hostReachable). The agent's own `error` line is the end.
       if (signal.aborted || code.startsWith('SSH_')) return;
+      if (code === 'TOO_MANY_FOLLOWERS') {
+        // Not the download's fault: it runs on, unseen here until the host is read again.
+        this.deps.logger.warn({ host, id, error: message }, 'cannot follow the download');
+        return;
+      }
       publish({ event: 'error', code, message });
     }
   }

@@ -21,6 +21,8 @@ export interface DaemonConfig {
   workerSlots: number;
   /** Most jobs waiting for a slot; past it, 429 QUEUE_FULL. */
   queueCapacity: number;
+  /** Most distinct worker logs and downloads followed at once per host; past it, 429. */
+  followersPerHost: number;
   /** Seconds between host heartbeats; a host that misses 3 is offline. */
   heartbeatS: number;
   /** `HF_ENDPOINT`: a Hugging Face mirror, passed on to the hosts' agents for downloads. */
@@ -51,6 +53,9 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
     workerSlots: intFromEnv(env, 'RBEES_WORKER_SLOTS', 1, 1, 64),
     queueCapacity: intFromEnv(env, 'RBEES_QUEUE_CAPACITY', 100, 1, 100_000),
     heartbeatS: intFromEnv(env, 'RBEES_HEARTBEAT_S', 15, 1, 3600),
+    // Each follower holds an SSH channel: 6 leaves room under sshd's default MaxSessions 10
+    // for the agent's serve channel, short commands and an upload.
+    followersPerHost: intFromEnv(env, 'RBEES_FOLLOWERS_PER_HOST', 6, 1, 1000),
     hfEndpoint: env.HF_ENDPOINT || undefined,
   };
 }

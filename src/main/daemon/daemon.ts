@@ -6,6 +6,7 @@ import { ClusterEvents } from './cluster-events';
 import { journalCluster } from './cluster-journal';
 import { ClusterMonitor } from './cluster-monitor';
 import { ClusterWorkers, freeVram } from './cluster-workers';
+import { AgentFollowers } from './hosts/agent-followers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs';
 import { LocalModels } from './local-models';
@@ -76,7 +77,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   pool.load();
   const events = new ClusterEvents();
   journalCluster(events, store.seen, logger);
-  const monitor = new ClusterMonitor({ hosts: pool, events, logger });
+  const followers = new AgentFollowers({ perHost: config.followersPerHost });
+  const monitor = new ClusterMonitor({ hosts: pool, events, followers, logger });
   const cluster = new ClusterWorkers({
     hosts: pool,
     logger,
@@ -126,6 +128,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       cluster,
       events,
       monitor,
+      followers,
       downloadEnv: config.hfEndpoint ? { HF_ENDPOINT: config.hfEndpoint } : {},
       models,
       supervisor,
@@ -160,6 +163,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       await supervisor.close();
       remote.close();
       monitor.close();
+      followers.close();
       await pool.close();
       store.close();
       logger.info('rbees-orcd stopped');

@@ -7,6 +7,7 @@ import { HTTP_STATUS, RbeesError, toErrorBody } from '../../shared/errors';
 import type { ClusterEvents } from './cluster-events';
 import type { ClusterMonitor } from './cluster-monitor';
 import type { ClusterWorkers } from './cluster-workers';
+import type { AgentFollowers } from './hosts/agent-followers';
 import type { HostRegistry } from './hosts/host-registry';
 import type { Jobs } from './jobs';
 import type { LocalModels } from './local-models';
@@ -35,6 +36,8 @@ export interface ServerDeps {
   cluster: ClusterWorkers;
   events: ClusterEvents;
   monitor: ClusterMonitor;
+  /** Worker logs and downloads followed on hosts, shared among readers and bounded per host. */
+  followers: AgentFollowers;
   /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
   downloadEnv: Readonly<Record<string, string>>;
   models: LocalModels;
@@ -103,10 +106,10 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   openAiRoutes(app, deps.jobs);
   apiRoutes(app, deps);
   hostRoutes(app, deps.hosts);
-  hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv);
+  hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv, deps.followers);
   eventRoutes(app, deps.events, deps.monitor);
   hostInstallRoutes(app, deps.hosts, deps.monitor, deps.sourceRoot);
-  hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host));
+  hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host), deps.followers);
   conversationRoutes(app, deps.store);
   openApiRoutes(app, deps.version);
   return app;

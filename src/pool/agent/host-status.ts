@@ -1,6 +1,6 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { arch, cpus, freemem, hostname, platform, release, totalmem, type } from 'node:os';
-import { dirname } from 'node:path';
+import { diskOf } from './disk-of';
 import { probeGpus } from './gpus';
 import { listModels } from './model-store';
 import { modelsDir, workersDir } from './paths';
@@ -15,18 +15,6 @@ async function osName(): Promise<string> {
     if (pretty) return pretty;
   }
   return `${type()} ${release()}`;
-}
-
-/** Free space on the disk that holds (or will hold) the models: the nearest existing parent. */
-async function diskOf(path: string): Promise<HostStatus['disk']> {
-  for (let dir = path; ; dir = dirname(dir)) {
-    try {
-      const fs = await statfs(dir);
-      return { path, total_bytes: fs.blocks * fs.bsize, free_bytes: fs.bavail * fs.bsize };
-    } catch {
-      if (dirname(dir) === dir) return null;
-    }
-  }
 }
 
 export async function hostStatus(): Promise<HostStatus> {

@@ -15,7 +15,13 @@ import type {
 
 export type AgentLine =
   | ({ event: 'status' } & HostStatus)
-  | { event: 'models'; models_dir: string; models: ModelDetails[] }
+  | {
+      event: 'models';
+      models_dir: string;
+      models: ModelDetails[];
+      /** The disk that holds models_dir (null when none can be read; absent from older agents). */
+      disk?: HostStatus['disk'];
+    }
   | { event: 'removed'; id: string; path: string }
   | { event: 'progress'; id: string; bytes: number; total_bytes: number }
   | {
@@ -41,6 +47,8 @@ export type AgentLine =
       signal: 'SIGTERM' | 'SIGKILL' | null;
     }
   | { event: 'log'; id: string; line: string }
+  /** `logs --follow`: the tail is printed, what follows is appended live (JSON only). */
+  | { event: 'logs_live'; id: string }
   | { event: 'logs_end'; id: string; reason: 'eof' | 'worker_exited' | 'signal' }
   | { event: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { event: 'updated'; dir: string; before: string; after: string }

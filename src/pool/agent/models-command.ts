@@ -49,14 +49,19 @@ const list: Command = {
   usage: LIST_USAGE,
   async run(argv, out) {
     positionals(parseCommand(argv, {}, LIST_USAGE).positionals, [], LIST_USAGE);
-    const [{ listModels }, { withGgufDetails }] = [
+    const [{ listModels }, { withGgufDetails }, { diskOf }] = [
       await import('./model-store'),
       await import('./gguf-info'),
+      await import('./disk-of'),
     ];
     const dir = modelsDir();
-    const models = await withGgufDetails(await listModels(dir));
+    const [models, disk] = await Promise.all([
+      listModels(dir).then(withGgufDetails),
+      // The daemon checks an upload's size against it before accepting a byte.
+      diskOf(dir),
+    ]);
     const human = models.length === 0 ? `no models in ${dir}` : models.map(describe).join('\n');
-    out.emit({ event: 'models', models_dir: dir, models }, human);
+    out.emit({ event: 'models', models_dir: dir, models, disk }, human);
   },
 };
 

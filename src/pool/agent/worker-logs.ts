@@ -38,6 +38,8 @@ export async function showLogs(
     return;
   }
 
+  // The tail is out; the daemon, which shares one follow among its readers, starts them here.
+  out.emit({ event: 'logs_live', id });
   const stopped = new AbortController();
   const onSignal = () => stopped.abort();
   process.once('SIGINT', onSignal);

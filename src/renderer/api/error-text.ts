@@ -10,6 +10,7 @@ const MEANING: Record<ErrorCode, string> = {
   MODEL_LOAD_FAILED: 'The model failed to load',
   WORKER_BUSY: 'Every worker for this model is busy',
   QUEUE_FULL: 'The queue is full; try again shortly',
+  TOO_MANY_FOLLOWERS: 'Too many logs and downloads are followed on this host',
   WORKER_UNAVAILABLE: 'No worker could serve this model',
   WORKER_CRASHED: 'The worker running the model crashed',
   CANCELLED: 'The job was cancelled',

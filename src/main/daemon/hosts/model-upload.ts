@@ -4,12 +4,19 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import {
+  diskFilledUp,
+  formatBytes,
+  insufficientDisk,
+  isDiskFullCode,
+} from '../../../shared/disk-space';
 import { RbeesError } from '../../../shared/errors';
 import type { UploadResponse } from '../../../shared/hosts';
 import { MODEL_FILE_NAME } from '../../../shared/host-schemas';
 import { modelIdFromFileName } from '../../../shared/models';
 import { uploadFile } from '../../ssh';
 import { agentAnswer } from './agent-runner';
+import type { AgentLine, AgentRunner } from './agent-runner';
 import type { HostRegistry } from './host-registry';
 import { LOCAL_HOST } from './host-registry';
 
@@ -61,15 +68,52 @@ export async function uploadModel(
       { host, id },
     );
   }
+  // Before a byte is read: a Content-Length the disk cannot hold would only fill it up.
+  const free = freeBytesOf(listing);
+  if (free !== undefined && size > free) {
+    throw insufficientDisk({ host, dir: modelsDir, file, needed: size, free });
+  }
   if (host === LOCAL_HOST) return receiveLocally(modelsDir, id, file, size, source, upload.signal);
-  const result = await uploadFile(await hosts.sessionOf(host), {
-    source,
-    size,
-    remoteDir: modelsDir,
-    remoteName: file,
-    signal: upload.signal,
+  try {
+    const result = await uploadFile(await hosts.sessionOf(host), {
+      source,
+      size,
+      remoteDir: modelsDir,
+      remoteName: file,
+      signal: upload.signal,
+    });
+    return { id, path: result.remotePath, sha256: result.sha256, size_bytes: result.size };
+  } catch (err) {
+    throw await diskFullOr(err, { runner, host, dir: modelsDir, file, size });
+  }
+}
+
+/** The agent's free bytes for its models dir; undefined from an agent too old to say. */
+function freeBytesOf(listing: AgentLine): number | undefined {
+  const disk = listing.disk as { free_bytes?: unknown } | null | undefined;
+  return typeof disk?.free_bytes === 'number' ? disk.free_bytes : undefined;
+}
+
+/**
+ * SFTP says only "Failure" when a write hits ENOSPC on the host (OpenSSH maps no errno to it):
+ * after a failed upload (its partial already removed) the host is asked how much is free, and a
+ * disk that cannot hold the file now is named as the cause.
+ */
+async function diskFullOr(
+  err: unknown,
+  at: { runner: AgentRunner; host: string; dir: string; file: string; size: number },
+): Promise<unknown> {
+  if (!(err instanceof RbeesError) || err.code !== 'INTERNAL') return err;
+  const listing = await agentAnswer(at.runner, ['models', 'list'], 'models').catch(() => null);
+  const free = listing ? freeBytesOf(listing) : undefined;
+  if (free === undefined || free >= at.size) return err;
+  const said = typeof err.details?.cause === 'string' ? err.details.cause : err.message;
+  return diskFilledUp({
+    host: at.host,
+    dir: at.dir,
+    file: at.file,
+    cause: `a write failed with "${said}"; ${formatBytes(free)} is free, the file needs ${formatBytes(at.size)}`,
   });
-  return { id, path: result.remotePath, sha256: result.sha256, size_bytes: result.size };
 }
 
 async function receiveLocally(
@@ -105,6 +149,9 @@ async function receiveLocally(
     await rm(partial, { force: true });
     if (signal.aborted) {
       throw new RbeesError('CANCELLED', `local: the upload of ${file} was cancelled`);
+    }
+    if (isDiskFullCode((err as NodeJS.ErrnoException).code)) {
+      throw diskFilledUp({ host: LOCAL_HOST, dir, file, cause: (err as Error).message });
     }
     throw err;
   }

@@ -215,6 +215,10 @@ export function hostPaths(): Paths {
       get: op({
         tag: 'host models',
         summary: "Follow a download's progress",
+        description:
+          'One follower per download on its host, shared by every reader (a late one gets `start` ' +
+          'and the latest `progress` first). A host with RBEES_FOLLOWERS_PER_HOST (default 6) ' +
+          'distinct logs and downloads followed refuses one more: 429 TOO_MANY_FOLLOWERS.',
         ok: {
           status: 200,
           description: 'The event stream, ending with `done` or `error`.',
@@ -251,8 +255,18 @@ export function hostPaths(): Paths {
         tag: 'host workers',
         summary: "Read or follow a worker's log",
         parameters: [
-          query('follow', 'Keep streaming new lines: 1 or true.', { type: 'string' }),
-          query('lines', 'How many of the last lines to send first.', int),
+          query(
+            'follow',
+            'Keep streaming new lines: 1 or true. One follower per worker, shared by every ' +
+              'reader; past RBEES_FOLLOWERS_PER_HOST (default 6) distinct logs and downloads ' +
+              'followed on the host, 429 TOO_MANY_FOLLOWERS.',
+            { type: 'string' },
+          ),
+          query(
+            'lines',
+            'How many of the last lines to send first (at most 10000 with follow).',
+            int,
+          ),
         ],
         ok: {
           status: 200,

@@ -10,7 +10,9 @@ import type {
 import { StartDownloadSchema } from '../../../shared/host-schemas';
 import type { DownloadState, ModelDetails } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
-import { agentAnswer, agentCall, agentLines } from '../hosts/agent-runner';
+import type { AgentFollowers } from '../hosts/agent-followers';
+import { agentAnswer, agentCall } from '../hosts/agent-runner';
+import { downloadFollow } from '../hosts/follows';
 import type { ClusterMonitor } from '../cluster-monitor';
 import type { HostRegistry } from '../hosts/host-registry';
 import { uploadModel } from '../hosts/model-upload';
@@ -28,6 +30,7 @@ export function hostModelRoutes(
   monitor: Pick<ClusterMonitor, 'follow' | 'modelsChanged'>,
   /** Variables the agent needs for downloads (HF_ENDPOINT, set on the daemon). */
   downloadEnv: Readonly<Record<string, string>>,
+  followers: AgentFollowers,
 ): void {
   // Model bytes stay a stream: the route reads request.raw, never a buffered body.
   app.addContentTypeParser(OCTET_STREAM, (_request, _payload, done) => done(null));
@@ -97,6 +100,8 @@ export function hostModelRoutes(
   app.post<Host>(`${API.hosts}/:name/downloads`, async (request, reply) => {
     const { ref } = parseBody(StartDownloadSchema, request.body);
     const runner = await hosts.agent(request.params.name);
+    // Its progress is followed (monitor.follow): refuse now rather than run it unseen.
+    followers.ensureRoom(runner.host, `a download of ${ref}`);
     const started = await agentAnswer(runner, ['models', 'download', ref, '--detach'], 'detached', {
       env: downloadEnv,
     });
@@ -113,7 +118,8 @@ export function hostModelRoutes(
 
   app.get<HostItem>(`${API.hosts}/:name/downloads/:id/events`, async (request, reply) => {
     const runner = await hosts.agent(request.params.name);
-    const args = ['models', 'download', '--attach', request.params.id];
-    await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
+    // The follower the monitor already runs for it, if any: one per download, whoever reads.
+    const reader = followers.join(downloadFollow(runner, request.params.id));
+    await relayAgentLines(request, reply, (signal) => reader.lines(signal));
   });
 }

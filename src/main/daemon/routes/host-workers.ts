@@ -3,8 +3,10 @@ import { API } from '../../../shared/api';
 import type { HostWorkersResponse, SpawnWorkerResponse } from '../../../shared/hosts';
 import { SpawnWorkerSchema } from '../../../shared/host-schemas';
 import { parseBody } from '../../../shared/validation';
+import type { AgentFollowers } from '../hosts/agent-followers';
 import { agentAnswer, agentLines } from '../hosts/agent-runner';
 import { listWorkers, spawnWorkerOn, withoutSecrets } from '../hosts/agent-workers';
+import { followLines, workerLogFollow } from '../hosts/follows';
 import type { HostRegistry } from '../hosts/host-registry';
 import { relayAgentLines } from './agent-sse';
 
@@ -18,6 +20,7 @@ export function hostWorkerRoutes(
   hosts: HostRegistry,
   /** Awaited after a spawn or stop, so that routing sees the change before the answer. */
   changed: (host: string) => Promise<void>,
+  followers: AgentFollowers,
 ): void {
   app.get<Host>(`${API.hosts}/:name/workers`, async (request): Promise<HostWorkersResponse> => {
     // The agent's list carries each worker's secret: it stays in the daemon.
@@ -49,8 +52,14 @@ export function hostWorkerRoutes(
   app.get<Logs>(`${API.hosts}/:name/workers/:id/logs`, async (request, reply) => {
     const { name, id } = request.params;
     const runner = await hosts.agent(name);
+    if (request.query.follow === '1' || request.query.follow === 'true') {
+      // One follower per worker, whoever reads it (TOO_MANY_FOLLOWERS past the host's limit).
+      const reader = followers.join(workerLogFollow(runner, id), {
+        backlog: followLines(request.query.lines),
+      });
+      return relayAgentLines(request, reply, (signal) => reader.lines(signal));
+    }
     const args = ['worker', 'logs', id];
-    if (request.query.follow === '1' || request.query.follow === 'true') args.push('--follow');
     if (request.query.lines !== undefined) args.push('--lines', request.query.lines);
     await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
   });

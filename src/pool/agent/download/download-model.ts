@@ -6,9 +6,9 @@ import { RbeesError } from '../../../shared/errors';
 import type { ModelRef } from '../../../shared/model-ref';
 import { formatModelRef, parseModelRef } from '../../../shared/model-ref';
 import type { StatfsFn } from './disk-space';
-import { ensureDiskSpace } from './disk-space';
+import { diskErrorOf, ensureDiskSpace, removedWhenDiskFull } from './disk-space';
 import { FileSink } from './file-sink';
-import { hfAuth } from './hf-http';
+import { hfAuth, type HfAuth } from './hf-http';
 import type { PartialSidecar } from './partial-file';
 import {
   acquireLock,
@@ -96,50 +96,71 @@ export async function downloadModel(
     const { have, sidecar: old } = await usablePartialBytes(paths, remote);
     await ensureDiskSpace(modelsDir, remote.size - have, remote.fileName, options.statfs);
     options.onResolved?.(remote, have);
-    const sidecar: PartialSidecar = {
-      url: remote.url,
-      size: remote.size,
-      sha256: remote.sha256 ?? null,
-      etag: old?.etag ?? null,
-      ref: refText,
-    };
-    await writeSidecar(paths.sidecar, sidecar);
-
-    const fh = await open(paths.partial, have > 0 ? 'r+' : 'w+');
-    try {
-      const sink = new FileSink(fh, paths.partial, have, await hashPrefix(paths.partial, have));
-      const meter = new ProgressMeter(remote.size, have, options.onProgress);
-      meter.update(have);
-      const ctx: TransferContext = {
-        remote,
-        auth,
-        signal,
-        sink,
-        meter,
-        etag: sidecar.etag,
-        onEtag: async (etag) => {
-          ctx.etag = sidecar.etag = etag;
-          await writeSidecar(paths.sidecar, sidecar);
-        },
-      };
-      await transferWithRetries(ctx, options);
-      const sha256 = sink.digest();
-      await verify(remote, sink.bytes, sha256, paths);
-      await install(fh, paths);
-      meter.finish(remote.size);
-      return {
-        ref: refText,
-        path: paths.final,
-        file: remote.fileName,
-        size: remote.size,
-        sha256,
-        resumed_from: have,
-      };
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
+    const job: Job = { remote, have, old, refText, paths, auth, options };
+    // A full disk ends it with nothing left behind: a partial there would only hold the space.
+    return await removedWhenDiskFull([paths.partial, paths.sidecar], () => transferAndInstall(job));
   } finally {
     await release();
+  }
+}
+
+interface Job {
+  remote: RemoteFile;
+  /** Bytes of a usable partial. */
+  have: number;
+  old: PartialSidecar | undefined;
+  refText: string;
+  paths: ReturnType<typeof partialPaths>;
+  auth: HfAuth | undefined;
+  options: DownloadOptions;
+}
+
+async function transferAndInstall(job: Job): Promise<DownloadResult> {
+  const { remote, have, old, refText, paths, auth, options } = job;
+  const sidecar: PartialSidecar = {
+    url: remote.url,
+    size: remote.size,
+    sha256: remote.sha256 ?? null,
+    etag: old?.etag ?? null,
+    ref: refText,
+  };
+  await writeSidecar(paths.sidecar, sidecar);
+
+  const fh = await open(paths.partial, have > 0 ? 'r+' : 'w+');
+  try {
+    const sink = new FileSink(fh, paths.partial, have, await hashPrefix(paths.partial, have));
+    const meter = new ProgressMeter(remote.size, have, options.onProgress);
+    meter.update(have);
+    const ctx: TransferContext = {
+      remote,
+      auth,
+      signal: options.signal,
+      sink,
+      meter,
+      etag: sidecar.etag,
+      onEtag: async (etag) => {
+        ctx.etag = sidecar.etag = etag;
+        // Not a network hiccup to retry: the disk is as full on the next attempt.
+        await writeSidecar(paths.sidecar, sidecar).catch((err: unknown) => {
+          throw diskErrorOf(err, paths.partial) ?? err;
+        });
+      },
+    };
+    await transferWithRetries(ctx, options);
+    const sha256 = sink.digest();
+    await verify(remote, sink.bytes, sha256, paths);
+    await install(fh, paths);
+    meter.finish(remote.size);
+    return {
+      ref: refText,
+      path: paths.final,
+      file: remote.fileName,
+      size: remote.size,
+      sha256,
+      resumed_from: have,
+    };
+  } finally {
+    await fh.close().catch(() => undefined);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Hash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { RbeesError } from '../../../shared/errors';
+import { diskErrorOf } from './disk-space';
 
 // Dirty pages are handed to the disk every this many bytes, in the background (see below).
 const SYNC_EVERY = 64 << 20;
@@ -73,13 +74,16 @@ export class FileSink {
     this.position = this.syncedAt = this.bytes = 0;
   }
 
-  /** A disk error is not a network hiccup: it must not be retried as one. */
+  /**
+   * A disk error is not a network hiccup: it must not be retried as one. A full disk is
+   * INSUFFICIENT_DISK (and the download removes the partial: see downloadModel).
+   */
   private diskError(err: unknown): RbeesError {
-    const code = (err as NodeJS.ErrnoException).code;
     const why = err instanceof Error ? err.message : String(err);
-    return code === 'ENOSPC' || code === 'EDQUOT'
-      ? new RbeesError('INSUFFICIENT_DISK', `${this.path}: the disk filled up (${why}).`)
-      : new RbeesError('DOWNLOAD_FAILED', `${this.path}: could not write (${why}).`);
+    return (
+      diskErrorOf(err, this.path) ??
+      new RbeesError('DOWNLOAD_FAILED', `${this.path}: could not write (${why}).`)
+    );
   }
 
   digest(): string {
