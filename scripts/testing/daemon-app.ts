@@ -37,6 +37,8 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
   const host = 'localhost:80';
   const dir = mkdtempSync(join(tmpdir(), 'rbees-daemon-app-'));
   const uiDir = join(dir, 'ui');
+  // As the daemon's config makes it at start.
+  mkdirSync(join(dir, 'models'));
   for (const file of UI_FILES) {
     mkdirSync(join(uiDir, file, '..'), { recursive: true });
     writeFileSync(join(uiDir, file), file.endsWith('.html') ? '<!doctype html>' : '');

@@ -99,7 +99,9 @@ function isAbsolutePath(path: string): boolean {
 export function parseModelRef(raw: string): ModelRef {
   const input = raw.trim();
   if (input === '') throw bad(raw, 'it is empty');
-  const alias = MODEL_ALIASES[input.toLowerCase()];
+  // Own keys only: `constructor` and `__proto__` are on every object literal.
+  const name = input.toLowerCase();
+  const alias = Object.hasOwn(MODEL_ALIASES, name) ? MODEL_ALIASES[name] : undefined;
   if (alias !== undefined) return parseModelRef(alias);
   if (input.startsWith('file:')) {
     const path = input.slice('file:'.length);

@@ -30,6 +30,8 @@ export function modelIdFromFileName(fileName: string): string | undefined {
  * `.gguf`, or a unique case-insensitive match. Otherwise MODEL_NOT_FOUND listing what exists.
  */
 export function resolveModelId(requested: string, known: readonly string[]): string {
+  // Exactly as named first: an id may itself end in `.gguf` or have spaces (`x.gguf.gguf`).
+  if (known.includes(requested)) return requested;
   const wanted = requested.trim().replace(GGUF_SUFFIX, '');
   if (known.includes(wanted)) return wanted;
   const folded = known.filter((id) => id.toLowerCase() === wanted.toLowerCase());

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { RbeesError } from './errors';
 import type { EventPayloads, EventType, InferenceEvent } from './inference';
 
 /** One Server-Sent Event on the wire. */
@@ -8,12 +9,29 @@ export interface SseMessage {
   id?: string;
 }
 
-/** Encodes one event; `data` must be single-line (JSON is). */
+const LINE_BREAKS = /\r\n|\r|\n/;
+
+/**
+ * Encodes one event. `data` may hold line breaks: each line goes out as its own `data:` line and
+ * the reader joins them with "\n" (SSE cannot carry a CR: "\r\n" and "\r" arrive as "\n").
+ * `event` and `id` are one line each by the protocol; a break there would let whoever chose the
+ * name (an agent's line names its event) start fields or events of their own, so it throws.
+ */
 export function encodeSse(message: SseMessage): string {
   let out = '';
-  if (message.id !== undefined) out += `id: ${message.id}\n`;
-  if (message.event !== undefined) out += `event: ${message.event}\n`;
-  return `${out}data: ${message.data}\n\n`;
+  if (message.id !== undefined) out += `id: ${oneLine('id', message.id)}\n`;
+  if (message.event !== undefined) out += `event: ${oneLine('event', message.event)}\n`;
+  for (const line of message.data.split(LINE_BREAKS)) out += `data: ${line}\n`;
+  return `${out}\n`;
+}
+
+function oneLine(field: 'id' | 'event', value: string): string {
+  // Readers also ignore an id that holds NUL.
+  if (/[\r\n]/.test(value) || (field === 'id' && value.includes('\0'))) {
+    const shown = JSON.stringify(value.slice(0, 80));
+    throw new RbeesError('INTERNAL', `SSE ${field} ${shown} cannot be sent: one line, no NUL`);
+  }
+  return value;
 }
 
 export function encodeEvent(event: InferenceEvent): string {
@@ -62,9 +80,27 @@ export async function* decodeInferenceEvents(
   for await (const message of decodeSse(body)) {
     const type = message.event ?? 'message';
     if (!EVENT_TYPES.has(type)) continue;
-    const data = JSON.parse(message.data) as EventPayloads[EventType];
+    const data = payloadOf(type, message.data);
     yield { type, data, id: message.id } as InferenceEvent;
   }
+}
+
+/** An event's data is a JSON object; anything else is a broken stream, said with a code. */
+function payloadOf(type: string, data: string): EventPayloads[EventType] {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RbeesError(
+      'INFERENCE_FAILED',
+      `The inference stream sent a "${type}" event whose data is not a JSON object: ` +
+        JSON.stringify(data.slice(0, 80)),
+    );
+  }
+  return value as EventPayloads[EventType];
 }
 
 /**

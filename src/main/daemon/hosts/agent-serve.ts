@@ -154,6 +154,9 @@ export class AgentServe {
     } catch {
       return; // a launcher's noise
     }
+    // `null` or `5` is noise too. Reading a field of null would throw inside ssh2's packet
+    // handler, which then drops the whole connection (its tunnels and running commands too).
+    if (typeof reply !== 'object' || reply === null) return;
     if (!link.ready) {
       if (reply.event === 'serving') link.ready = true;
       else {
