@@ -16,28 +16,32 @@ afterEach(() => {
 const modeOf = (path: string): string => `0${(lstatSync(path).mode & 0o7777).toString(8)}`;
 
 describe('tightenHome', () => {
-  it('keeps an executable’s owner bits, follows no link, leaves models/ alone', () => {
+  it('keeps an executable’s owner bits, follows no link, leaves models/ alone, walks no cache', () => {
     const base = mkdtempSync(join(tmpdir(), 'rbees-tighten-'));
     dirs.push(base);
     const home = join(base, 'home');
     const outside = join(base, 'outside.txt');
     writeFileSync(outside, 'not rbees’\n', { mode: 0o644 });
-    mkdirSync(join(home, 'cache', 'bin'), { recursive: true, mode: 0o755 });
+    mkdirSync(join(home, 'bin'), { recursive: true, mode: 0o755 });
+    mkdirSync(join(home, 'cache', 'npm'), { recursive: true, mode: 0o755 });
     mkdirSync(join(home, 'models'), { mode: 0o755 });
-    writeFileSync(join(home, 'cache', 'bin', 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(home, 'bin', 'tool'), '#!/bin/sh\n', { mode: 0o755 });
     writeFileSync(join(home, 'models', 'm.gguf'), 'GGUF', { mode: 0o644 });
     symlinkSync(outside, join(home, 'link'));
     chmodSync(home, 0o755);
+    chmodSync(join(home, 'bin'), 0o755);
     chmodSync(join(home, 'cache'), 0o755);
 
-    const changed = tightenHome(home);
+    // readdir's order is the filesystem's: compare in path order.
+    const changed = tightenHome(home).sort((a, b) => (a.path < b.path ? -1 : 1));
 
     expect(changed).toEqual([
       { path: '.', from: '0755', to: '0700' },
+      { path: 'bin', from: '0755', to: '0700' },
+      { path: 'bin/tool', from: '0755', to: '0700' },
       { path: 'cache', from: '0755', to: '0700' },
-      { path: 'cache/bin', from: '0755', to: '0700' },
-      { path: 'cache/bin/tool', from: '0755', to: '0700' },
     ]);
+    expect(modeOf(join(home, 'cache', 'npm'))).toBe('0755');
     expect(modeOf(outside)).toBe('0644');
     expect(modeOf(join(home, 'models'))).toBe('0755');
     expect(modeOf(join(home, 'models', 'm.gguf'))).toBe('0644');

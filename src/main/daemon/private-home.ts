@@ -13,6 +13,12 @@ export const PRIVATE_FILE = 0o600;
 /** The user's own models folder: rbees reads it, and leaves its modes to its owner. */
 const LEFT_AS_IS = new Set(['models']);
 
+/**
+ * Folders made owner-only but not walked: `cache/` holds public npm packages for agent installs
+ * (thousands of files, walked at every start for nothing), unreachable once the folder is 0700.
+ */
+const NOT_WALKED = new Set(['cache']);
+
 /** Creates `dir` (and any missing parent) owner-only. */
 export function makePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
@@ -45,7 +51,7 @@ export interface Tightened {
  */
 export function tightenHome(home: string): Tightened[] {
   const changed: Tightened[] = [];
-  const visit = (path: string, top: boolean): void => {
+  const visit = (path: string, top: boolean, shallow = false): void => {
     const stat = lstatSync(path, { throwIfNoEntry: false });
     if (!stat || (!stat.isDirectory() && !stat.isFile())) return;
     const mode = stat.mode & 0o7777;
@@ -60,13 +66,13 @@ export function tightenHome(home: string): Tightened[] {
         ...(error && { error }),
       });
     }
-    if (!stat.isDirectory()) return;
+    if (!stat.isDirectory() || shallow) return;
     let names: string[] = [];
     const error = attempt(() => (names = readdirSync(path)));
     if (error) changed.push({ path: rel, from: octal(mode), to: octal(mode), error });
     for (const name of names) {
       if (top && LEFT_AS_IS.has(name)) continue;
-      visit(join(path, name), false);
+      visit(join(path, name), false, top && NOT_WALKED.has(name));
     }
   };
   visit(home, true);
