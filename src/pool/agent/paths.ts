@@ -22,6 +22,3 @@ export function workersDir(env?: NodeJS.ProcessEnv): string {
 export function workerLogPath(id: string, env?: NodeJS.ProcessEnv): string {
   return join(logsDir(env), `worker-${id}.log`);
 }
-
-/** Ids become file names: keep them to a safe alphabet (no slashes, no leading dot). */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

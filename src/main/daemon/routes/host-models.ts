@@ -8,6 +8,7 @@ import type {
   UploadResponse,
 } from '../../../shared/hosts';
 import { StartDownloadSchema } from '../../../shared/host-schemas';
+import { checkId, DOWNLOAD_ID, MODEL_ID } from '../../../shared/ids';
 import type { DownloadState, ModelDetails } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
 import { agentAnswer, agentCall, agentLines } from '../hosts/agent-runner';
@@ -42,15 +43,17 @@ export function hostModelRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
+    const id = checkId(MODEL_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    await agentAnswer(runner, ['models', 'rm', request.params.id], 'removed');
+    await agentAnswer(runner, ['models', 'rm', id], 'removed');
     monitor.modelsChanged(request.params.name);
     return reply.code(204).send();
   });
 
   app.post<HostItem>(`${API.hosts}/:name/models/:id/verify`, async (request) => {
+    const id = checkId(MODEL_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    return agentAnswer(runner, ['models', 'verify', request.params.id], 'verified');
+    return agentAnswer(runner, ['models', 'verify', id], 'verified');
   });
 
   app.put<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
@@ -106,14 +109,16 @@ export function hostModelRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/downloads/:id`, async (request, reply) => {
+    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    await agentCall(runner, ['models', 'download', '--cancel', request.params.id]);
+    await agentCall(runner, ['models', 'download', '--cancel', id]);
     return reply.code(204).send();
   });
 
   app.get<HostItem>(`${API.hosts}/:name/downloads/:id/events`, async (request, reply) => {
+    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    const args = ['models', 'download', '--attach', request.params.id];
+    const args = ['models', 'download', '--attach', id];
     await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
 import type { HostWorkersResponse, SpawnWorkerResponse } from '../../../shared/hosts';
 import { SpawnWorkerSchema } from '../../../shared/host-schemas';
+import { checkId, checkLineCount, WORKER_ID } from '../../../shared/ids';
 import type { WorkerEntry } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
 import { agentAnswer, agentLines } from '../hosts/agent-runner';
@@ -43,18 +44,23 @@ export function hostWorkerRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/workers/:id`, async (request, reply) => {
-    const { name, id } = request.params;
+    const { name } = request.params;
+    const id = checkId(WORKER_ID, 'id', request.params.id);
     await agentAnswer(await hosts.agent(name), ['worker', 'stop', id], 'stopped');
     await changed(name);
     return reply.code(204).send();
   });
 
   app.get<Logs>(`${API.hosts}/:name/workers/:id/logs`, async (request, reply) => {
-    const { name, id } = request.params;
+    const { name } = request.params;
+    const id = checkId(WORKER_ID, 'id', request.params.id);
+    // A repeated `lines` arrives as an array: String() makes it a value the check refuses.
+    const raw = request.query.lines;
+    const lines = raw === undefined ? undefined : checkLineCount('lines', String(raw));
     const runner = await hosts.agent(name);
     const args = ['worker', 'logs', id];
     if (request.query.follow === '1' || request.query.follow === 'true') args.push('--follow');
-    if (request.query.lines !== undefined) args.push('--lines', request.query.lines);
+    if (lines !== undefined) args.push('--lines', String(lines));
     await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
   });
 }
