@@ -4,7 +4,6 @@
  */
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
 import { quoteDir, shellQuote } from '../ssh';
 import type { SshSession } from '../ssh';
@@ -152,14 +151,8 @@ export async function execWithStdin(
   payload: Readable,
   signal?: AbortSignal,
 ): Promise<{ result: ExecResult; bytes: number }> {
-  const client = await session.connection();
-  const channel = await new Promise<ClientChannel>((resolve, reject) => {
-    client.exec(command, (err, ch) =>
-      err
-        ? reject(new RbeesError('SSH_CONNECT_FAILED', `${session.host.name}: ${err.message}`))
-        : resolve(ch),
-    );
-  });
+  // The session's own channel opener: the one place that makes a command safe for any login shell.
+  const channel = await session.openChannel(command);
   let bytes = 0;
   let stdout = '';
   let stderr = '';
