@@ -47,13 +47,13 @@ export function poolCommand(
  * of them reads single-quoted text without `'` or `\` literally, and base64 needs no quoting, so
  * the script travels as base64 and `sh` decodes and runs it. `eval` leaves the channel's stdin to
  * the script (a tar, `serve --stdio`) and an `exec` in it still replaces the session's process.
- * macOS's base64 before 13 decodes with -D only: a decode of a known value picks the flag.
+ * macOS's base64 before 13 decodes with -D only (and refuses -d): it is the fallback.
  */
 export function forLoginShell(script: string): string {
   if (script.includes('\0')) throw new Error('a remote command cannot contain a NUL byte');
   const encoded = Buffer.from(script, 'utf8').toString('base64');
   return (
-    `exec sh -c 'rbees_d=-d; [ "$(echo eA== | base64 -d 2>/dev/null)" = x ] || rbees_d=-D; ` +
-    `eval "$(echo ${encoded} | base64 $rbees_d)"'`
+    `exec sh -c 'rbees_b=${encoded}; rbees_s=$(echo $rbees_b | base64 -d 2>/dev/null) || ` +
+    `rbees_s=$(echo $rbees_b | base64 -D) || exit 126; eval "$rbees_s"'`
   );
 }
