@@ -49,7 +49,7 @@ export async function capture(session: SshSession, command: string): Promise<Exe
 export function checkAgentDir(dir: string): string {
   const clean = dir.replace(/\/+$/, '');
   if (!AGENT_DIR.pattern.test(clean)) {
-    throw new RbeesError('BAD_REQUEST', `agent dir ${idProblem(AGENT_DIR, dir)}`, {
+    throw new RbeesError('BAD_REQUEST', idProblem(AGENT_DIR, dir), {
       agent_dir: dir,
     });
   }
