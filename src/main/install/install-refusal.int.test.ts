@@ -25,6 +25,7 @@ import { capture, execWithStdin, swapCommand, unpackCommand } from './remote';
 let pool: PoolFixture;
 let host: TestHost;
 let session: SshSession;
+let knownHosts: string;
 
 /** Puts `files` into `~/<name>` on the host, owned by its user (so nothing but the rule stops a removal). */
 async function userDir(name: string, files: Record<string, string>): Promise<string> {
@@ -86,13 +87,15 @@ const refused = (path: string) =>
 beforeAll(async () => {
   pool = await startPool({ hosts: { count: 1 } });
   [host] = pool.hosts as [TestHost];
-  session = new SshSession(hostOptions(host, await mkdtemp(join(tmpdir(), 'rbees-refusal-'))));
+  knownHosts = await mkdtemp(join(tmpdir(), 'rbees-refusal-'));
+  session = new SshSession(hostOptions(host, knownHosts));
   await session.trust(host.hostKeyFingerprint);
 }, 120_000);
 
 afterAll(async () => {
   await session?.close();
   await pool?.stop();
+  if (knownHosts) await rm(knownHosts, { recursive: true, force: true });
 });
 
 describe('an install into a directory that is not rbees’', () => {
