@@ -4,14 +4,16 @@ import { existsSync } from 'node:fs';
 /**
  * Makes sure what the tests need from the system is here: Debian's Chromium for Playwright (its
  * own browser download cannot work offline), OpenSSH's server and client for the test pool hosts,
- * iproute2 for their network namespaces. As root on Debian it installs what is missing; otherwise
- * it says what to run.
+ * iproute2 for their network namespaces, fish and zsh for hosts with those login shells. As root
+ * on Debian it installs what is missing; otherwise it says what to run.
  */
 const NEEDS = [
   { path: process.env.RBEES_CHROMIUM ?? '/usr/lib/chromium/chromium', pkg: 'chromium' },
   { path: '/usr/sbin/sshd', pkg: 'openssh-server' },
   { path: '/usr/bin/ssh-keygen', pkg: 'openssh-client' },
   { path: '/usr/sbin/ip', pkg: 'iproute2' },
+  { path: '/usr/bin/fish', pkg: 'fish' },
+  { path: '/usr/bin/zsh', pkg: 'zsh' },
 ];
 
 const missing = NEEDS.filter((need) => !existsSync(need.path));

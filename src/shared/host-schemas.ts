@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { AGENT_DIR, idProblem, MODEL_ID } from './ids';
+import type { IdRule } from './ids';
+
+/** A string the rule allows; the message names the value given and what is allowed. */
+function ruled(rule: IdRule) {
+  return z.string().regex(rule.pattern, { error: (issue) => idProblem(rule, issue.input) });
+}
 
 /**
  * Request schemas of the hosts API. Host names end up in URLs, logs and messages: a short, plain
@@ -18,7 +25,8 @@ export const AddHostSchema = z.object({
     .max(255)
     .regex(/^[^\s-][^\s]*$/, 'use an ~/.ssh/config alias or user@host[:port]'),
   identity_file: z.string().min(1).max(4096).optional(),
-  agent_dir: z.string().min(1).max(4096).optional(),
+  // It reaches the host's command lines, and the installer renames and replaces it.
+  agent_dir: ruled(AGENT_DIR).optional(),
 });
 
 export type AddHostRequest = z.infer<typeof AddHostSchema>;
@@ -41,7 +49,7 @@ export const StartDownloadSchema = z.object({
 
 /** `POST /api/hosts/:name/workers`: the agent's `worker spawn` options. */
 export const SpawnWorkerSchema = z.object({
-  model: z.string().min(1).max(255),
+  model: ruled(MODEL_ID),
   backend: z.enum(['auto', 'cpu', 'cuda', 'metal', 'vulkan']).default('auto'),
   gpu: z.number().int().min(0).max(63).optional(),
   slots: z.number().int().min(1).max(64).optional(),

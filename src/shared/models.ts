@@ -1,4 +1,5 @@
 import { RbeesError } from './errors';
+import { MODEL_ID_SOURCE } from './ids';
 
 /** A model the daemon can serve. */
 export interface ModelInfo {
@@ -14,8 +15,8 @@ export interface ModelInfo {
 
 const GGUF_SUFFIX = /\.gguf$/i;
 
-/** A model file name for an upload: it becomes a file on the host, and its id. */
-export const MODEL_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,250}\.gguf$/;
+/** A model file name for an upload: it becomes a file on the host, and its id (MODEL_ID). */
+export const MODEL_FILE_NAME = new RegExp(`^${MODEL_ID_SOURCE}\\.gguf$`);
 
 /** The id of a model file: its base name without `.gguf` (`Qwen3-0.6B-Q8_0.gguf` → `Qwen3-0.6B-Q8_0`). */
 export function modelIdFromFileName(fileName: string): string | undefined {

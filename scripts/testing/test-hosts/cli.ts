@@ -1,18 +1,27 @@
 /**
- * Manual use: `npx tsx scripts/testing/test-hosts/cli.ts up [count]` starts hosts and prints how
- * to reach them, then keeps them until Ctrl-C (or `down`, which is the same signal: SIGTERM).
+ * Manual use: `npx tsx scripts/testing/test-hosts/cli.ts up [count] [shell]` starts hosts (whose
+ * users log in with `shell`: sh, bash, zsh or fish) and prints how to reach them, then keeps them
+ * until Ctrl-C (or `down`, which is the same signal: SIGTERM).
  */
 import { startTestHosts } from './index';
+import { LOGIN_SHELLS } from './user';
+import type { LoginShell } from './user';
+
+const isShell = (s: string): s is LoginShell => Object.hasOwn(LOGIN_SHELLS, s);
 
 async function main(): Promise<void> {
-  const [command = 'up', countArg = '2'] = process.argv.slice(2);
-  if (command !== 'up') {
-    console.error('usage: cli.ts up [count]   (hosts stop on Ctrl-C or SIGTERM)');
+  const [command = 'up', countArg = '2', shell = 'sh'] = process.argv.slice(2);
+  if (command !== 'up' || !isShell(shell)) {
+    console.error(
+      'usage: cli.ts up [count] [sh|bash|zsh|fish]   (hosts stop on Ctrl-C or SIGTERM)',
+    );
     process.exit(2);
   }
+  const count = Number(countArg);
   const testHosts = await startTestHosts({
-    count: Number(countArg),
+    count,
     fakeNvidiaSmi: { 0: 'h200-idle', 1: 'h200-busy' },
+    shells: Object.fromEntries(Array.from({ length: count }, (_, i) => [i, shell])),
   });
   for (const h of testHosts.hosts) {
     const ns = h.netns ? `ip netns exec ${h.netns} ` : '';

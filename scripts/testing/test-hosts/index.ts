@@ -10,9 +10,10 @@ import { run } from './proc';
 import { generateKey, startSshd } from './sshd';
 import type { RunningSshd } from './sshd';
 import { ensureTestUser } from './user';
-import type { TestUser } from './user';
+import type { LoginShell, TestUser } from './user';
 
 export type { NvidiaSmiFixture } from './fake-nvidia-smi';
+export type { LoginShell } from './user';
 
 /** One real OpenSSH pool host. Key fields change after `restart({ newHostKey: true })`. */
 export interface TestHost {
@@ -20,6 +21,8 @@ export interface TestHost {
   address: string;
   port: number;
   user: string;
+  /** The user's login shell, which runs every command sent to the host. */
+  shell: LoginShell;
   /** Private key that `user` may log in with (no passphrase). */
   clientKeyPath: string;
   /** The host's public key line, `ssh-ed25519 AAAA…`. */
@@ -50,6 +53,8 @@ export interface TestHostsOptions {
   count?: number;
   /** Installs a fake `nvidia-smi` on the given hosts (by index). */
   fakeNvidiaSmi?: Record<number, NvidiaSmiFixture>;
+  /** The login shell of the given hosts (by index; default sh), each with its own user. Root only. */
+  shells?: Record<number, LoginShell>;
 }
 
 function freePort(): Promise<number> {
@@ -76,6 +81,7 @@ interface HostContext {
   index: number;
   root: string;
   user: TestUser;
+  shell: LoginShell;
   clientKeyPath: string;
   fixture: NvidiaSmiFixture | undefined;
 }
@@ -118,6 +124,7 @@ async function startHost(ctx: HostContext): Promise<TestHost> {
       address: spec.address,
       port: spec.port,
       user: ctx.user.name,
+      shell: ctx.shell,
       clientKeyPath: ctx.clientKeyPath,
       hostKey: sshd.hostKey,
       hostKeyFingerprint: await fingerprintOf(`${hostKeyPath}.pub`),
@@ -154,8 +161,8 @@ async function startHost(ctx: HostContext): Promise<TestHost> {
 /**
  * Starts `count` real OpenSSH hosts. As root each gets its own network namespace (a link that can
  * be cut) and port 22; otherwise sshd listens on 127.0.0.1 ports. `stop()` leaves nothing behind:
- * processes killed and reaped, namespaces and veths deleted, the temp dir removed. The `rbeestest`
- * user is kept (created once, idempotently).
+ * processes killed and reaped, namespaces and veths deleted, the temp dir removed. The test users
+ * (`rbeestest`, and `rbeestest-<shell>` for other login shells) are kept, created idempotently.
  */
 export async function startTestHosts(options: TestHostsOptions = {}): Promise<TestHosts> {
   const count = options.count ?? 2;
@@ -170,12 +177,25 @@ export async function startTestHosts(options: TestHostsOptions = {}): Promise<Te
     if (failed) throw failed.reason;
   };
   try {
-    const user = await ensureTestUser();
+    const shellOf = (index: number): LoginShell => options.shells?.[index] ?? 'sh';
+    // One after the other: two useradds at once contend for /etc/passwd's lock.
+    const users = new Map<LoginShell, TestUser>();
+    for (let index = 0; index < count; index++) {
+      const shell = shellOf(index);
+      if (!users.has(shell)) users.set(shell, await ensureTestUser(shell));
+    }
     const clientKeyPath = join(root, 'client_ed25519');
     await generateKey(clientKeyPath, 'rbees-test-client');
     const started = await Promise.allSettled(
       Array.from({ length: count }, (_, index) =>
-        startHost({ index, root, user, clientKeyPath, fixture: options.fakeNvidiaSmi?.[index] }),
+        startHost({
+          index,
+          root,
+          user: users.get(shellOf(index)) as TestUser,
+          shell: shellOf(index),
+          clientKeyPath,
+          fixture: options.fakeNvidiaSmi?.[index],
+        }),
       ),
     );
     for (const r of started) if (r.status === 'fulfilled') hosts.push(r.value);

@@ -107,3 +107,30 @@ describe('test hosts', () => {
     expect(live).toEqual([]);
   });
 });
+
+describe('test hosts with another login shell (root only)', () => {
+  let th: TestHosts | undefined;
+  beforeAll(async () => {
+    if (process.getuid?.() !== 0) return;
+    th = await startTestHosts({ count: 2, shells: { 0: 'fish', 1: 'zsh' } });
+  }, 30_000);
+  afterAll(async () => {
+    await th?.stop();
+  });
+
+  it('runs every command through that shell, as its own user', async (ctx) => {
+    if (!th) return ctx.skip('another login shell needs its own user, which needs root');
+    const [fish, zsh] = th.hosts as [TestHost, TestHost];
+    expect([fish.user, fish.shell, zsh.user, zsh.shell]).toEqual([
+      'rbeestest-fish',
+      'fish',
+      'rbeestest-zsh',
+      'zsh',
+    ]);
+    // `$status` is fish's own exit-status variable; ZSH_VERSION is set by zsh only.
+    expect((await ssh(fish, 'false; echo $status')).stdout).toBe('1\n');
+    expect((await ssh(zsh, 'echo ${ZSH_VERSION:+zsh}')).stdout).toBe('zsh\n');
+    const who = await ssh(fish, 'id -un; echo $HOME');
+    expect(who.stdout).toBe(`rbeestest-fish\n${fish.home}\n`);
+  });
+});

@@ -3,6 +3,7 @@
  * that the rest can be forwarded to `rbees-pool` unchanged (also for agent commands this CLI does
  * not know the options of, like `models download`).
  */
+import { AGENT_DIR, idProblem } from '../../shared/ids';
 import { UsageError } from './router';
 
 /** How to reach a pool host and where its agent lives. */
@@ -100,6 +101,11 @@ export function splitConnectionArgs(
     );
   }
   const agentDir = found.agentDir ?? (env.RBEES_AGENT_DIR || DEFAULT_AGENT_DIR);
+  // It reaches the host's command lines, and `pool install` renames and replaces it.
+  if (!AGENT_DIR.pattern.test(agentDir)) {
+    const from = found.agentDir !== undefined ? '--agent-dir' : 'RBEES_AGENT_DIR';
+    throw new UsageError(`${from} ${idProblem(AGENT_DIR, agentDir)}`, usage);
+  }
   return {
     connection: {
       host: found.host,

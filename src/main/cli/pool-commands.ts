@@ -3,6 +3,8 @@
  * options the agent takes are declared here so that mistakes fail before connecting; the code that
  * connects is imported only when a command runs.
  */
+import { idProblem, MODEL_ID, WORKER_ID } from '../../shared/ids';
+import type { IdRule } from '../../shared/ids';
 import { CONNECTION_HELP, splitConnectionArgs } from './connection-args';
 import type { ConnectionArgs } from './connection-args';
 import { intOption, parseCommand, positionals, UsageError } from './router';
@@ -29,6 +31,8 @@ interface PoolSpec {
   options: Forwarded[];
   /** Forward unknown options too: the agent command is newer than this table. */
   open?: boolean;
+  /** The agent's rule for a positional (`<id>`) or an option's value (`model`), checked here. */
+  ids?: Record<string, IdRule>;
 }
 
 const N = 2 ** 31 - 1;
@@ -53,6 +57,7 @@ const SPECS: PoolSpec[] = [
     description: 'Deletes a model from the host.',
     args: ['<id>'],
     options: [],
+    ids: { '<id>': MODEL_ID },
   },
   {
     words: ['models', 'verify'],
@@ -60,6 +65,7 @@ const SPECS: PoolSpec[] = [
     description: "Computes the model file's SHA-256 on the host and checks it.",
     args: ['<id>'],
     options: [],
+    ids: { '<id>': MODEL_ID },
   },
   {
     words: ['models', 'download'],
@@ -88,6 +94,7 @@ const SPECS: PoolSpec[] = [
       { name: 'id', value: 'NAME', help: 'worker id (default: <model>-<random>)' },
       { name: 'timeout', value: 'SECONDS', help: 'wait for ready (default 300)', int: [1, N] },
     ],
+    ids: { model: MODEL_ID, id: WORKER_ID },
   },
   {
     words: ['worker', 'list'],
@@ -102,6 +109,7 @@ const SPECS: PoolSpec[] = [
     description: 'Stops a worker on the host; stopping a stopped one is not an error.',
     args: ['<id>'],
     options: [],
+    ids: { '<id>': WORKER_ID },
   },
   {
     words: ['worker', 'logs'],
@@ -118,6 +126,7 @@ const SPECS: PoolSpec[] = [
         int: [0, N],
       },
     ],
+    ids: { '<id>': WORKER_ID },
   },
   {
     words: ['git', 'pull'],
@@ -162,11 +171,19 @@ export function agentArgv(spec: PoolSpec, rest: string[], json: boolean, usage: 
       };
     }
     const parsed = parseCommand(rest, config, usage);
-    positionals(parsed.positionals, spec.args, usage);
+    const given = positionals(parsed.positionals, spec.args, usage);
     for (const o of spec.options) {
       const value = parsed.values[o.name];
       if (o.required && value === undefined) throw new UsageError(`missing --${o.name}`, usage);
       if (o.int && typeof value === 'string') intOption(`--${o.name}`, value, ...o.int, usage);
+    }
+    // Refused here, before connecting: the same rules the agent applies on the host.
+    for (const [name, rule] of Object.entries(spec.ids ?? {})) {
+      const at = spec.args.indexOf(name);
+      const value = at >= 0 ? given[at] : parsed.values[name];
+      if (typeof value === 'string' && !rule.pattern.test(value)) {
+        throw new UsageError(`${at >= 0 ? name : `--${name}`} ${idProblem(rule, value)}`, usage);
+      }
     }
   }
   return [...spec.words, ...rest, ...(json ? ['--json'] : [])];

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentManifest } from '../install/agent-dir';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -54,7 +55,8 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 /**
  * Installs the agent the cheap way into `dir` (the test hosts share this filesystem): a launcher
  * that runs the built bundle, and notes each call in `calls.log` so a test can tell whether
- * anything ran. World-readable, since the hosts' user is not the one running the tests.
+ * anything ran. World-readable, since the hosts' user is not the one running the tests. Its
+ * package.json marks the dir as an agent's, as an install does, so an update may replace it.
  */
 export async function installLauncher(dir: string): Promise<{ calls: string }> {
   await mkdir(dir, { recursive: true });
@@ -62,6 +64,7 @@ export async function installLauncher(dir: string): Promise<{ calls: string }> {
   const calls = join(dir, 'calls.log');
   await writeFile(calls, '');
   await chmod(calls, 0o666);
+  await writeFile(join(dir, 'package.json'), agentManifest('0.0.0+launcher'));
   const launcher = join(dir, 'rbees-pool');
   await writeFile(
     launcher,

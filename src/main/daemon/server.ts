@@ -66,6 +66,9 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     // Event streams are long-lived: on close, end them rather than wait for their readers.
     forceCloseConnections: true,
     bodyLimit: 4 * 1024 * 1024,
+    // The router's default (100) answers a longer id with a bare 414; let the route's own check
+    // (src/shared/ids.ts) refuse it, naming the field and what is allowed.
+    routerOptions: { maxParamLength: 4096 },
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
       return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();

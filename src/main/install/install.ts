@@ -6,6 +6,7 @@
 import { RbeesError } from '../../shared/errors';
 import { quoteDir } from '../ssh';
 import type { SshSession } from '../ssh';
+import { refusal, refusedBy } from './agent-dir';
 import { buildPayload, payloadStream } from './payload';
 import type { Payload } from './payload';
 import { platformFromUname } from './platform';
@@ -82,6 +83,8 @@ async function transfer(step: Step, payload: Payload, probe: Probe): Promise<num
   // The remote exit code explains a failure better than the local tar's broken pipe.
   if (sent.result.code === 0) await done;
   else await done.catch(() => undefined);
+  const refusedNew = refusedBy(sent.result.code, sent.result.stdout);
+  if (refusedNew !== null) throw refusal(host, dir, refusedNew);
   if (sent.result.code !== 0) {
     throw new RbeesError(
       'INTERNAL',
@@ -106,6 +109,8 @@ async function transfer(step: Step, payload: Payload, probe: Probe): Promise<num
   cancelled();
 
   const swapped = await capture(session, swapCommand(dir));
+  const refusedOld = refusedBy(swapped.code, swapped.stdout);
+  if (refusedOld !== null) throw refusal(host, dir, refusedOld);
   if (swapped.code !== 0) {
     throw new RbeesError(
       'INTERNAL',
@@ -135,6 +140,9 @@ export async function installAgent(options: InstallOptions): Promise<InstallResu
         `check that the parent of ${dir} can be created and \`uname\`/\`df\` exist there`,
     );
   }
+  // Decided again by the unpack and the swap on the host; refused here before anything is sent.
+  const [foreign] = probe.notOwned;
+  if (foreign !== undefined) throw refusal(host, dir, foreign);
   checkNode(host, probe.node);
   const platform = options.platform ?? platformFromUname(probe.uname, host);
   const { freeBytes, installed } = probe;

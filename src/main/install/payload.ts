@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { RbeesError } from '../../shared/errors';
+import { agentManifest } from './agent-dir';
 import { binaryCacheDir, fetchPackage } from './fetch-binaries';
 import type { Platform } from './platform';
 import { LAUNCHER, planPayload } from './version';
@@ -70,11 +71,11 @@ export async function buildPayload(options: PayloadOptions): Promise<Payload> {
   try {
     await writeFile(join(stage, 'rbees-pool'), LAUNCHER);
     await chmod(join(stage, 'rbees-pool'), 0o755);
-    const manifest = { name: 'rbees-agent', private: true, type: 'module', version };
-    await writeFile(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // The mark of an agent's dir (agent-dir.ts): first in the tar, so even a cut unpack has it.
+    await writeFile(join(stage, 'package.json'), agentManifest(version));
     await writeFile(join(stage, 'VERSION'), `${version}\n`);
     const sources: PayloadSource[] = [
-      { dir: stage, paths: ['rbees-pool', 'package.json', 'VERSION'] },
+      { dir: stage, paths: ['package.json', 'rbees-pool', 'VERSION'] },
       { dir: outDir, paths: graph.files },
       { dir: root, paths: closure.dirs },
       ...(fetchedPaths.length > 0 ? [{ dir: cache, paths: fetchedPaths }] : []),

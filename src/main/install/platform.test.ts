@@ -36,6 +36,7 @@ describe('probe', () => {
       node: 'v20.1.0',
       freeBytes: 1048576,
       installed: null,
+      notOwned: [],
     });
     expect(() => checkNode('h', p.node)).not.toThrow();
     expect(() => checkNode('gpu1', 'v18.19.0')).toThrow(/gpu1: node v18.19.0 is too old/);

@@ -4,10 +4,12 @@
  */
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
+import { AGENT_DIR, idProblem } from '../../shared/ids';
 import { quoteDir, shellQuote } from '../ssh';
 import type { SshSession } from '../ssh';
+import { guard, notOwned, ownProbe, paths } from './agent-dir';
+import type { Which } from './agent-dir';
 
 export const MIN_NODE_MAJOR = 20;
 
@@ -19,6 +21,8 @@ export interface Probe {
   freeBytes: number | null;
   /** The VERSION of the agent installed there, if any. */
   installed: string | null;
+  /** The agent dir and its `.new`/`.old` siblings that hold files not of rbees' agent. */
+  notOwned: Which[];
 }
 
 /** Output of a finished exec; `code` null when a signal ended it. */
@@ -38,21 +42,36 @@ export async function capture(session: SshSession, command: string): Promise<Exe
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-/** Refuses dirs whose `.new`/`.old` siblings or removal could hit something else. */
+/**
+ * Refuses dirs whose `.new`/`.old` siblings or removal could hit something else: the agent dir
+ * rule the daemon and the CLI check on input, again here for hosts saved before it existed.
+ */
 export function checkAgentDir(dir: string): string {
   const clean = dir.replace(/\/+$/, '');
-  if (clean === '' || clean === '~' || clean === '.' || posix.dirname(clean) === clean) {
-    throw new RbeesError('BAD_REQUEST', `--agent-dir "${dir}" is not a dir the agent can own`);
+  if (!AGENT_DIR.pattern.test(clean)) {
+    throw new RbeesError('BAD_REQUEST', idProblem(AGENT_DIR, dir), {
+      agent_dir: dir,
+    });
   }
   return clean;
+}
+
+const ALL: readonly Which[] = ['live', 'new', 'old'];
+
+/** `live=…; new=…; old=…`: the agent dir and its siblings as the installer's scripts name them. */
+function dirVars(dir: string): string {
+  const p = paths(dir);
+  return `live=${quoteDir(p.live)}; new=${quoteDir(p.new)}; old=${quoteDir(p.old)}`;
 }
 
 export function probeCommand(dir: string): string {
   const parent = quoteDir(posix.dirname(dir));
   return [
+    dirVars(dir),
     'echo "uname=$(uname -sm)"',
     'echo "node=$(node --version 2>/dev/null)"',
     `echo "installed=$(cat ${quoteDir(`${dir}/VERSION`)} 2>/dev/null)"`,
+    ownProbe(ALL),
     `mkdir -p ${parent} && echo "free_kb=$(df -Pk ${parent} | awk 'NR==2{print $4}')"`,
   ].join('; ');
 }
@@ -66,6 +85,7 @@ export function parseProbe(stdout: string): Probe {
     node: field('node') || null,
     freeBytes: Number.isFinite(freeKb) ? freeKb * 1024 : null,
     installed: field('installed') || null,
+    notOwned: notOwned(stdout, ALL),
   };
 }
 
@@ -113,10 +133,15 @@ export function checkNode(host: string, node: string | null): void {
   }
 }
 
-/** Unpacks stdin into `<dir>.new` (emptied first); the live dir is untouched. */
+/**
+ * Unpacks stdin into `<dir>.new` (emptied first, if it is ours to empty); the live dir is
+ * untouched. The payload lists package.json first, so even a cut unpack leaves `.new` marked.
+ */
 export function unpackCommand(dir: string): string {
-  const next = quoteDir(`${dir}.new`);
-  return `set -e; rm -rf ${next}; mkdir -p ${next}; tar -C ${next} -xzf -; test -x ${next}/rbees-pool`;
+  return (
+    `set -e; ${dirVars(dir)}; ${guard(['new'])}; ` +
+    'rm -rf "$new"; mkdir -p "$new"; tar -C "$new" -xzf -; test -x "$new/rbees-pool"'
+  );
 }
 
 /**
@@ -136,12 +161,15 @@ export function checkNewCommand(dir: string): string {
   );
 }
 
-/** Replaces the live dir by the new one with two renames; a failed unpack never got here. */
+/**
+ * Replaces the live dir by the new one with two renames; a failed unpack never got here. Whether
+ * the live dir and `.old` may go is decided here, on the host, as they are moved.
+ */
 export function swapCommand(dir: string): string {
-  const [live, next, old] = [dir, `${dir}.new`, `${dir}.old`].map(quoteDir);
   return (
-    `set -e; rm -rf ${old}; if [ -e ${live} ] || [ -L ${live} ]; then mv ${live} ${old}; fi; ` +
-    `mv ${next} ${live}; rm -rf ${old}`
+    `set -e; ${dirVars(dir)}; ${guard(['live', 'old'])}; ` +
+    'rm -rf "$old"; if [ -e "$live" ] || [ -L "$live" ]; then mv "$live" "$old"; fi; ' +
+    'mv "$new" "$live"; rm -rf "$old"'
   );
 }
 
@@ -152,14 +180,8 @@ export async function execWithStdin(
   payload: Readable,
   signal?: AbortSignal,
 ): Promise<{ result: ExecResult; bytes: number }> {
-  const client = await session.connection();
-  const channel = await new Promise<ClientChannel>((resolve, reject) => {
-    client.exec(command, (err, ch) =>
-      err
-        ? reject(new RbeesError('SSH_CONNECT_FAILED', `${session.host.name}: ${err.message}`))
-        : resolve(ch),
-    );
-  });
+  // The session's own channel opener: the one place that makes a command safe for any login shell.
+  const channel = await session.openChannel(command);
   let bytes = 0;
   let stdout = '';
   let stderr = '';

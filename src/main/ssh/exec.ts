@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
 import { LineQueue, LineSplitter } from './line-queue';
-import { quoteDir } from './shell-quote';
+import { forLoginShell, quoteDir } from './shell-quote';
 
 /** One line of a remote command's output, without its newline. */
 export interface OutputLine {
@@ -118,7 +118,8 @@ export function execOnClient(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const c = await client();
     if (settled) return;
-    c.exec(full, (err, ch) => {
+    // Messages quote `command`, the script as written, never the encoded form sent.
+    c.exec(forLoginShell(full), (err, ch) => {
       if (err) {
         fail(
           new RbeesError(
@@ -161,7 +162,7 @@ export async function openExecChannel(
 ): Promise<ClientChannel> {
   const c = await client();
   return new Promise((resolve, reject) => {
-    c.exec(command, (err, ch) => {
+    c.exec(forLoginShell(command), (err, ch) => {
       if (err) {
         reject(
           new RbeesError(

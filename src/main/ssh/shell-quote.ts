@@ -39,3 +39,21 @@ export function poolCommand(
   const prefix = vars.length > 0 ? ['env', ...vars] : [];
   return `cd ${quoteDir(agentDir)} && exec ${shellJoin([...prefix, program, ...args])}`;
 }
+
+/**
+ * A POSIX script as the one command string sshd hands to the user's login shell, which may be
+ * fish, zsh, csh as well as sh or bash: each parses POSIX quoting and syntax differently (fish
+ * reads `\'` inside single quotes as a quote, `rc=$?` and `if …; fi` are errors there). Every one
+ * of them reads single-quoted text without `'` or `\` literally, and base64 needs no quoting, so
+ * the script travels as base64 and `sh` decodes and runs it. `eval` leaves the channel's stdin to
+ * the script (a tar, `serve --stdio`) and an `exec` in it still replaces the session's process.
+ * macOS's base64 before 13 decodes with -D only (and refuses -d): it is the fallback.
+ */
+export function forLoginShell(script: string): string {
+  if (script.includes('\0')) throw new Error('a remote command cannot contain a NUL byte');
+  const encoded = Buffer.from(script, 'utf8').toString('base64');
+  return (
+    `exec sh -c 'rbees_b=${encoded}; rbees_s=$(echo $rbees_b | base64 -d 2>/dev/null) || ` +
+    `rbees_s=$(echo $rbees_b | base64 -D) || exit 126; eval "$rbees_s"'`
+  );
+}

@@ -5,6 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
+import { idProblem, MODEL_ID } from '../../shared/ids';
 import { modelIdFromFileName, resolveModelId } from '../../shared/models';
 import type { ModelEntry } from '../../shared/pool-status';
 
@@ -33,8 +34,14 @@ export async function listModels(dir: string): Promise<ModelEntry[]> {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** The model `requested` names, or MODEL_NOT_FOUND listing the models present and where. */
+/**
+ * The model `requested` names, or MODEL_NOT_FOUND listing the models present and where. An id
+ * outside MODEL_ID is refused first, as the daemon and the CLI refuse it before sending it.
+ */
 export async function findModel(dir: string, requested: string): Promise<ModelEntry> {
+  if (!MODEL_ID.pattern.test(requested)) {
+    throw new RbeesError('BAD_REQUEST', idProblem(MODEL_ID, requested), { requested });
+  }
   const models = await listModels(dir);
   try {
     const id = resolveModelId(

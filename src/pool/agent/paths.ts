@@ -50,6 +50,3 @@ export async function openPrivateLog(path: string): Promise<FileHandle> {
   await makePrivateDir(dirname(path));
   return open(path, 'a', PRIVATE_FILE);
 }
-
-/** Ids become file names: keep them to a safe alphabet (no slashes, no leading dot). */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -8,7 +8,8 @@ import {
   type Command,
   type Group,
 } from './cli';
-import { ID_PATTERN, workersDir } from './paths';
+import { idProblem, LOG_LINES_MAX, WORKER_ID } from '../../shared/ids';
+import { workersDir } from './paths';
 import type { WorkerBackend } from '../../shared/pool-status';
 
 const SPAWN_USAGE = `usage: rbees-pool worker spawn <backend> --model <id> [options]
@@ -50,11 +51,7 @@ function isBackend(value: string): value is WorkerBackend {
 }
 
 function workerId(raw: string, usage: string): string {
-  if (!ID_PATTERN.test(raw))
-    throw new UsageError(
-      `worker id "${raw}" may hold only letters, digits, ".", "_" and "-"`,
-      usage,
-    );
+  if (!WORKER_ID.pattern.test(raw)) throw new UsageError(idProblem(WORKER_ID, raw), usage);
   return raw;
 }
 
@@ -179,7 +176,7 @@ const logsCommand: Command = {
     const { showLogs } = await import('./worker-logs');
     await showLogs(
       workerId(raw, LOGS_USAGE),
-      intOption('--lines', values.lines, 0, 1_000_000, LOGS_USAGE) ?? 100,
+      intOption('--lines', values.lines, 0, LOG_LINES_MAX, LOGS_USAGE) ?? 100,
       values.follow ?? false,
       out,
     );

@@ -2,6 +2,7 @@
  * The Add host form's checks. They mirror AddHostSchema in src/shared/host-schemas.ts, which the
  * daemon enforces again; that module pulls zod in, which the renderer bundle leaves out.
  */
+import { AGENT_DIR } from '../../shared/ids';
 
 export interface AddHostFields {
   name: string;
@@ -38,6 +39,9 @@ export function validateAddHost(fields: AddHostFields, taken: readonly string[])
   if (/\s$|^\s/.test(fields.identityFile))
     errors.identityFile = 'Remove the spaces around the path.';
   if (/\s$|^\s/.test(fields.agentDir)) errors.agentDir = 'Remove the spaces around the path.';
+  else if (fields.agentDir !== '' && !AGENT_DIR.pattern.test(fields.agentDir)) {
+    errors.agentDir = `Use ${AGENT_DIR.allowed}.`;
+  }
   return errors;
 }
 

@@ -93,6 +93,9 @@ describe('the Add host form', () => {
     expect(validateAddHost({ ...fields, name: 'local' }, []).name).toMatch(/already exists/);
     expect(validateAddHost({ ...fields, spec: 'a b' }, []).spec).toMatch(/no spaces/);
     expect(validateAddHost({ ...fields, spec: 'me@box:70000' }, []).spec).toMatch(/port/);
+    expect(validateAddHost({ ...fields, agentDir: 'rbees' }, []).agentDir).toMatch(/under ~\//);
+    expect(validateAddHost({ ...fields, agentDir: '~/a;b' }, []).agentDir).toMatch(/absolute/);
+    expect(validateAddHost({ ...fields, agentDir: '~/.rbees/agent' }, []).agentDir).toBeUndefined();
   });
   it('suggests a name from the spec', () => {
     expect(suggestName('me@gpu-box.lan:2222')).toBe('gpu-box');

@@ -33,13 +33,12 @@ export function downloadFollow(runner: AgentRunner, id: string): FollowSpec {
 }
 
 /** A follow's `lines` query: 100 when absent (the agent's default), at most the backlog kept. */
-export function followLines(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 100;
-  const n = Number(raw);
-  if (Number.isInteger(n) && n >= 0 && n <= FOLLOW_BACKLOG_LINES) return n;
+export function followBacklog(lines: number | undefined): number {
+  if (lines === undefined) return 100;
+  if (lines <= FOLLOW_BACKLOG_LINES) return lines;
   throw new RbeesError(
     'BAD_REQUEST',
-    `lines=${raw} is not valid with follow=1: use a whole number from 0 to ` +
+    `lines=${lines} is not valid with follow=1: use a whole number from 0 to ` +
       `${FOLLOW_BACKLOG_LINES} (what a followed log keeps), or leave out follow to read more.`,
   );
 }

@@ -8,6 +8,7 @@ import type {
   UploadResponse,
 } from '../../../shared/hosts';
 import { StartDownloadSchema } from '../../../shared/host-schemas';
+import { checkId, DOWNLOAD_ID, MODEL_ID } from '../../../shared/ids';
 import type { DownloadState, ModelDetails } from '../../../shared/pool-status';
 import { parseBody } from '../../../shared/validation';
 import type { AgentFollowers } from '../hosts/agent-followers';
@@ -45,15 +46,17 @@ export function hostModelRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
+    const id = checkId(MODEL_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    await agentAnswer(runner, ['models', 'rm', request.params.id], 'removed');
+    await agentAnswer(runner, ['models', 'rm', id], 'removed');
     monitor.modelsChanged(request.params.name);
     return reply.code(204).send();
   });
 
   app.post<HostItem>(`${API.hosts}/:name/models/:id/verify`, async (request) => {
+    const id = checkId(MODEL_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    return agentAnswer(runner, ['models', 'verify', request.params.id], 'verified');
+    return agentAnswer(runner, ['models', 'verify', id], 'verified');
   });
 
   app.put<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
@@ -111,15 +114,17 @@ export function hostModelRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/downloads/:id`, async (request, reply) => {
+    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
-    await agentCall(runner, ['models', 'download', '--cancel', request.params.id]);
+    await agentCall(runner, ['models', 'download', '--cancel', id]);
     return reply.code(204).send();
   });
 
   app.get<HostItem>(`${API.hosts}/:name/downloads/:id/events`, async (request, reply) => {
+    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
     const runner = await hosts.agent(request.params.name);
     // The follower the monitor already runs for it, if any: one per download, whoever reads.
-    const reader = followers.join(downloadFollow(runner, request.params.id));
+    const reader = followers.join(downloadFollow(runner, id));
     await relayAgentLines(request, reply, (signal) => reader.lines(signal));
   });
 }

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
 import type { HostWorkersResponse, SpawnWorkerResponse } from '../../../shared/hosts';
 import { SpawnWorkerSchema } from '../../../shared/host-schemas';
+import { checkId, checkLineCount, WORKER_ID } from '../../../shared/ids';
 import { parseBody } from '../../../shared/validation';
 import type { AgentFollowers } from '../hosts/agent-followers';
 import { agentAnswer, agentLines } from '../hosts/agent-runner';
 import { listWorkers, spawnWorkerOn, withoutSecrets } from '../hosts/agent-workers';
-import { followLines, workerLogFollow } from '../hosts/follows';
+import { followBacklog, workerLogFollow } from '../hosts/follows';
 import type { HostRegistry } from '../hosts/host-registry';
 import { relayAgentLines } from './agent-sse';
 
@@ -43,24 +44,29 @@ export function hostWorkerRoutes(
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/workers/:id`, async (request, reply) => {
-    const { name, id } = request.params;
+    const { name } = request.params;
+    const id = checkId(WORKER_ID, 'id', request.params.id);
     await agentAnswer(await hosts.agent(name), ['worker', 'stop', id], 'stopped');
     await changed(name);
     return reply.code(204).send();
   });
 
   app.get<Logs>(`${API.hosts}/:name/workers/:id/logs`, async (request, reply) => {
-    const { name, id } = request.params;
+    const { name } = request.params;
+    const id = checkId(WORKER_ID, 'id', request.params.id);
+    // A repeated `lines` arrives as an array: String() makes it a value the check refuses.
+    const raw = request.query.lines;
+    const lines = raw === undefined ? undefined : checkLineCount('lines', String(raw));
     const runner = await hosts.agent(name);
     if (request.query.follow === '1' || request.query.follow === 'true') {
       // One follower per worker, whoever reads it (TOO_MANY_FOLLOWERS past the host's limit).
       const reader = followers.join(workerLogFollow(runner, id), {
-        backlog: followLines(request.query.lines),
+        backlog: followBacklog(lines),
       });
       return relayAgentLines(request, reply, (signal) => reader.lines(signal));
     }
     const args = ['worker', 'logs', id];
-    if (request.query.lines !== undefined) args.push('--lines', request.query.lines);
+    if (lines !== undefined) args.push('--lines', String(lines));
     await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
   });
 }

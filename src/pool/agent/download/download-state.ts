@@ -3,6 +3,7 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { RbeesError } from '../../../shared/errors';
+import { DOWNLOAD_ID, idProblem } from '../../../shared/ids';
 import type { DownloadState, DownloadStateName } from '../../../shared/pool-status';
 import { makePrivateDir, PRIVATE_FILE } from '../paths';
 
@@ -23,11 +24,11 @@ export function newDownloadId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const ID = DOWNLOAD_ID.pattern;
 
 /** Ids become file names: anything else is refused before it reaches a path. */
 export function downloadFiles(modelsDir: string, id: string): { state: string; log: string } {
-  if (!ID.test(id)) throw new RbeesError('BAD_REQUEST', `"${id}" is not a download id.`);
+  if (!ID.test(id)) throw new RbeesError('BAD_REQUEST', idProblem(DOWNLOAD_ID, id));
   const dir = downloadsDir(modelsDir);
   return { state: join(dir, `${id}.json`), log: join(dir, `${id}.log`) };
 }
