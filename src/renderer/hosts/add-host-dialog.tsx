@@ -33,7 +33,8 @@ export function AddHostDialog() {
 
   const errors = submitted ? { ...validateAddHost(fields, taken), ...serverErrors } : serverErrors;
   const change = (key: keyof AddHostFields, value: string) => {
-    setServerErrors((e) => ({ ...e, [key]: undefined }));
+    // Removed, not set to undefined: an undefined key would hide the field's own check below.
+    setServerErrors(({ [key]: _edited, ...rest }) => rest);
     setFields((f) => {
       const next = { ...f, [key]: value };
       if (key === 'spec' && !nameTouched) next.name = suggestName(value);
