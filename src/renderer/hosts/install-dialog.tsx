@@ -34,20 +34,23 @@ export function InstallDialog({ run }: { run: InstallRun }) {
         rbees packs its agent for the host, uploads it over SSH and swaps it in only once it
         answers: the agent already there keeps working until then.
       </p>
-      <ol className="install-log" ref={log} aria-label="Install steps" aria-live="polite">
-        {run.steps.map((step, i) => (
-          <li key={i} data-event={step.event}>
-            <CheckIcon size={14} />
-            <span>{step.text}</span>
-          </li>
-        ))}
-        {running ? (
-          <li className="install-pending">
-            <span className="spinner" aria-hidden="true" />
-            <span>{run.steps.length === 0 ? 'Probing the host…' : 'Working…'}</span>
-          </li>
-        ) : null}
-      </ol>
+      {/* Nothing to list when the probe refused at once: only the result below. */}
+      {run.steps.length > 0 || running ? (
+        <ol className="install-log" ref={log} aria-label="Install steps" aria-live="polite">
+          {run.steps.map((step, i) => (
+            <li key={i} data-event={step.event}>
+              <CheckIcon size={14} />
+              <span>{step.text}</span>
+            </li>
+          ))}
+          {running ? (
+            <li className="install-pending">
+              <span className="spinner" aria-hidden="true" />
+              <span>{run.steps.length === 0 ? 'Probing the host…' : 'Working…'}</span>
+            </li>
+          ) : null}
+        </ol>
+      ) : null}
       {run.result ? (
         <p
           className="install-result"
