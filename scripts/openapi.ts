@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { version } from '../package.json';
-import { openApiDocument } from '../src/main/daemon/openapi/document';
+import { openApiDocument } from '../src/main/daemon/http/openapi/document';
 
 const target = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 // Formatted by Prettier itself so that `npm run format:check` accepts the file as written.

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { version } from '../../package.json';
-import { ClusterEvents } from '../../src/main/daemon/cluster-events';
-import { ClusterMonitor } from '../../src/main/daemon/cluster-monitor';
-import { ClusterWorkers } from '../../src/main/daemon/cluster-workers';
+import { ClusterEvents } from '../../src/main/daemon/cluster/cluster-events';
+import { ClusterMonitor } from '../../src/main/daemon/cluster/cluster-monitor';
+import { ClusterWorkers } from '../../src/main/daemon/cluster/cluster-workers';
 import { AgentFollowers } from '../../src/main/daemon/hosts/agent-followers';
 import { HostRegistry } from '../../src/main/daemon/hosts/host-registry';
-import { Jobs } from '../../src/main/daemon/jobs';
-import { LocalModels } from '../../src/main/daemon/local-models';
+import { Jobs } from '../../src/main/daemon/jobs/jobs';
+import { LocalModels } from '../../src/main/daemon/cluster/local-models';
 import { createMetrics } from '../../src/main/daemon/metrics';
-import { createServer } from '../../src/main/daemon/server';
+import { createServer } from '../../src/main/daemon/http/server';
 import { Store } from '../../src/main/daemon/store/store';
-import { WorkerSupervisor } from '../../src/main/daemon/worker-supervisor';
+import { WorkerSupervisor } from '../../src/main/daemon/cluster/worker-supervisor';
 import type { JobRecord } from '../../src/shared/inference';
 
 /** The UI files the app serves: enough for the static routes to exist. */

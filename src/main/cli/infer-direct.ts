@@ -5,7 +5,7 @@ import type { InferenceEvent, TaskRequest } from '../../shared/inference';
 import { resolveModelId } from '../../shared/models';
 import { remoteAgent } from '../daemon/hosts/agent-runner';
 import { listWorkers, servingWorkers } from '../daemon/hosts/agent-workers';
-import { executeOnWorker } from '../daemon/worker-client';
+import { executeOnWorker } from '../daemon/jobs/worker-client';
 import { SshSession, tunnelAgent } from '../ssh';
 import type { ConnectionArgs } from './connection-args';
 import { hostOptions, registeredConnection } from './host-target';

@@ -47,7 +47,7 @@ describe('the packaged app’s Electron fuses', () => {
     expect(users).toEqual(
       expect.arrayContaining([
         'src/main/daemon/hosts/agent-runner.ts',
-        'src/main/daemon/worker-process.ts',
+        'src/main/daemon/cluster/worker-process.ts',
       ]),
     );
     expect(electronFuses?.runAsNode).toBe(users.length > 0);

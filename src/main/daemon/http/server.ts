@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { API } from '../../../shared/api';
+import { HTTP_STATUS, RbeesError, toErrorBody } from '../../../shared/errors';
+import type { ClusterEvents } from '../cluster/cluster-events';
+import type { ClusterMonitor } from '../cluster/cluster-monitor';
+import type { ClusterWorkers } from '../cluster/cluster-workers';
+import type { AgentFollowers } from '../hosts/agent-followers';
+import type { HostRegistry } from '../hosts/host-registry';
+import type { Jobs } from '../jobs/jobs';
+import type { LocalModels } from '../cluster/local-models';
+import type { Logger } from '../logger';
+import type { DaemonMetrics } from '../metrics';
+import { apiRoutes } from './routes/api';
+import { conversationRoutes } from './routes/conversations';
+import { eventRoutes } from './routes/events';
+import { hostInstallRoutes } from './routes/host-install';
+import { hostModelRoutes } from './routes/host-models';
+import { hostWorkerRoutes } from './routes/host-workers';
+import { hostRoutes } from './routes/hosts';
+import { openAiRoutes } from './routes/openai';
+import { openApiRoutes } from './routes/openapi';
+import { taskRoutes } from './routes/tasks';
+import { installSecurity, publicRoutes } from './security';
+import type { JobRecord } from '../../../shared/inference';
+import type { Store } from '../store/store';
+import type { WorkerSupervisor } from '../cluster/worker-supervisor';
+
+export interface ServerDeps {
+  token: string;
+  allowedHosts: () => Set<string>;
+  jobs: Jobs;
+  hosts: HostRegistry;
+  cluster: ClusterWorkers;
+  events: ClusterEvents;
+  monitor: ClusterMonitor;
+  /** Worker logs and downloads followed on hosts, shared among readers and bounded per host. */
+  followers: AgentFollowers;
+  /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
+  downloadEnv: Readonly<Record<string, string>>;
+  models: LocalModels;
+  supervisor: WorkerSupervisor;
+  metrics: DaemonMetrics;
+  logger: Logger;
+  store: Store<JobRecord>;
+  modelsDir: string;
+  uiDir: string;
+  /** What the agent is packed from for installs on hosts (the checkout or app folder). */
+  sourceRoot: string;
+  version: string;
+}
+
+const CORRELATION_ID = /^[\w.-]{1,128}$/;
+
+/**
+ * The daemon's HTTP server: security first (every route needs the token but the public ones),
+ * then the UI, the API and errors in one shape.
+ */
+export function createServer(deps: ServerDeps): FastifyInstance {
+  // Typed as Fastify's logger so that the app keeps Fastify's default type parameters.
+  const logger: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Event streams are long-lived: on close, end them rather than wait for their readers.
+    forceCloseConnections: true,
+    bodyLimit: 4 * 1024 * 1024,
+    // The router's default (100) answers a longer id with a bare 414; let the route's own check
+    // (src/shared/ids.ts) refuse it, naming the field and what is allowed.
+    routerOptions: { maxParamLength: 4096 },
+    genReqId: (request) => {
+      const given = request.headers['x-correlation-id'];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+  installSecurity(app, { token: deps.token, hosts: deps.allowedHosts });
+
+  app.setErrorHandler((err, request, reply) => {
+    const body = toErrorBody(asRbeesError(err), request.id);
+    if (body.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    return reply.code(HTTP_STATUS[body.code]).send({ error: body });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = toErrorBody(
+      new RbeesError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      request.id,
+    );
+    return reply.code(404).send({ error: body });
+  });
+
+  // The only routes without the token: the UI's files (the page asks for the token) and liveness.
+  publicRoutes(app, async (open) => {
+    if (existsSync(deps.uiDir)) {
+      await open.register(fastifyStatic, {
+        root: deps.uiDir,
+        wildcard: false,
+        index: 'index.html',
+      });
+    } else {
+      deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
+    }
+    open.get(API.health, async () => ({ status: 'ok' }));
+  });
+  taskRoutes(app, deps.jobs, deps.store.jobs);
+  openAiRoutes(app, deps.jobs);
+  apiRoutes(app, deps);
+  hostRoutes(app, deps.hosts);
+  hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv, deps.followers);
+  eventRoutes(app, deps.events, deps.monitor);
+  hostInstallRoutes(app, deps.hosts, deps.monitor, deps.sourceRoot);
+  hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host), deps.followers);
+  conversationRoutes(app, deps.store);
+  openApiRoutes(app, deps.version);
+  return app;
+}
+
+/** Fastify's own errors (bad JSON, body too large) become BAD_REQUEST with their message. */
+function asRbeesError(err: unknown): unknown {
+  if (err instanceof RbeesError) return err;
+  const fastifyError = err as { statusCode?: number; message?: string };
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new RbeesError('BAD_REQUEST', `Invalid request: ${fastifyError.message ?? 'bad body'}.`);
+  }
+  return err;
+}
