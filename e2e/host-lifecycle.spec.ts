@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { installLauncher } from '../src/main/cli/test-cli';
+import { installLauncher } from '../scripts/testing/cli-process';
 import { startPool, type PoolFixture } from '../scripts/testing/pool-fixture';
 import type { TestHost } from '../scripts/testing/test-hosts';
 import { run } from '../scripts/testing/test-hosts/proc';

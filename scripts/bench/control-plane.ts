@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { agentAnswer, remoteAgent } from '../../src/main/daemon/hosts/agent-runner';
 import { poolCommand, SshSession } from '../../src/main/ssh';
-import { hostOptions } from '../../src/main/ssh/test-support';
+import { hostOptions } from '../testing/ssh-session';
 import { startTestHosts } from '../testing/test-hosts';
 import { median, percentile } from './stats';
 

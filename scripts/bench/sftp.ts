@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SFTPWrapper } from 'ssh2';
 import { SshSession, uploadFile } from '../../src/main/ssh';
-import { hostOptions } from '../../src/main/ssh/test-support';
+import { hostOptions } from '../testing/ssh-session';
 import { ensureTestModels } from '../test-models';
 import { startTestHosts } from '../testing/test-hosts';
 import { median } from './stats';

@@ -6,7 +6,7 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { installLauncher } from '../../src/main/cli/test-cli';
+import { installLauncher } from './cli-process';
 import { API } from '../../src/shared/api';
 import { startDaemonProcess } from './daemon-process';
 import type { DaemonProcess, DaemonProcessOptions } from './daemon-process';

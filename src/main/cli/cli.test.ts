@@ -6,7 +6,7 @@ import { daemonUrl, parseInferArgs } from './infer-command';
 import { summary } from './infer-run';
 import { agentArgv, POOL_SPECS } from './pool-commands';
 import { route, UsageError } from './router';
-import { runCli } from './test-cli';
+import { runCli } from '../../../scripts/testing/cli-process';
 
 const FP = `SHA256:${'A'.repeat(43)}`;
 

@@ -5,7 +5,7 @@ import type { TestModels } from '../../../scripts/test-models';
 import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
 import type { DaemonProcess } from '../../../scripts/testing/daemon-process';
 import { Client } from '../../shared/sdk/client';
-import { jsonLines, runCli, startCli } from './test-cli';
+import { jsonLines, runCli, startCli } from '../../../scripts/testing/cli-process';
 
 let models: TestModels;
 let daemon: DaemonProcess;

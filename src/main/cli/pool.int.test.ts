@@ -17,7 +17,7 @@ import {
   pidsMentioning,
   runCli,
   startCli,
-} from './test-cli';
+} from '../../../scripts/testing/cli-process';
 
 const MIB = 1024 ** 2;
 let hosts: TestHosts;

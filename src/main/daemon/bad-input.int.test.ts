@@ -12,7 +12,7 @@ import { startPool, type PoolFixture } from '../../../scripts/testing/pool-fixtu
 import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { API } from '../../shared/api';
 import { decodeSse, type SseMessage } from '../../shared/sse';
-import { AGENT_BUNDLE, installLauncher } from '../cli/test-cli';
+import { AGENT_BUNDLE, installLauncher } from '../../../scripts/testing/cli-process';
 
 describe('this computer, with a model whose id ends in .gguf', () => {
   let daemon: DaemonProcess;

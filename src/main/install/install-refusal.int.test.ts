@@ -16,9 +16,9 @@ import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
 import { API } from '../../shared/api';
 import { decodeSse } from '../../shared/sse';
-import { jsonLines, runCli } from '../cli/test-cli';
+import { jsonLines, runCli } from '../../../scripts/testing/cli-process';
 import { SshSession } from '../ssh';
-import { hostOptions } from '../ssh/test-support';
+import { hostOptions } from '../../../scripts/testing/ssh-session';
 import { agentManifest } from './agent-dir';
 import { capture, execWithStdin, swapCommand, unpackCommand } from './remote';
 

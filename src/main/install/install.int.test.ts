@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
-import { jsonLines, REPO, runCli } from '../cli/test-cli';
+import { jsonLines, REPO, runCli } from '../../../scripts/testing/cli-process';
 
 let hosts: TestHosts;
 let host: TestHost;

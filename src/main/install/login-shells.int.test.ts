@@ -17,7 +17,7 @@ import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { run } from '../../../scripts/testing/test-hosts/proc';
 import { API } from '../../shared/api';
 import { decodeSse } from '../../shared/sse';
-import { jsonLines, pidsMentioning, runCli } from '../cli/test-cli';
+import { jsonLines, pidsMentioning, runCli } from '../../../scripts/testing/cli-process';
 
 let pool: PoolFixture;
 let models: TestModels;

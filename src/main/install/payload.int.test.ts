@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { REPO } from '../cli/test-cli';
+import { REPO } from '../../../scripts/testing/cli-process';
 import { buildPayload, LAUNCHER, payloadStream } from './payload';
 import type { Payload } from './payload';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
-import { collect, hostOptions } from './test-support';
+import { collect, hostOptions } from '../../../scripts/testing/ssh-session';
 
 let th: TestHosts | undefined;
 let agent: ChildProcess | undefined;

@@ -12,7 +12,7 @@ import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
 import { poolCommand } from './shell-quote';
-import { collect, hostOptions } from './test-support';
+import { collect, hostOptions } from '../../../scripts/testing/ssh-session';
 
 let th: TestHosts;
 const dir = mkdtempSync(join(tmpdir(), 'rbees-login-shell-'));

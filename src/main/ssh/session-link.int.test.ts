@@ -6,7 +6,7 @@ import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
 import type { SessionStatus } from './session';
-import { collect, hostOptions, socketsTo } from './test-support';
+import { collect, hostOptions, socketsTo } from '../../../scripts/testing/ssh-session';
 
 const asRoot = process.getuid?.() === 0;
 let th: TestHosts | undefined;

@@ -7,7 +7,7 @@ import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { RbeesError } from '../../shared/errors';
 import { SshSession } from './session';
 import { poolCommand } from './shell-quote';
-import { collect, hostOptions, socketsTo } from './test-support';
+import { collect, hostOptions, socketsTo } from '../../../scripts/testing/ssh-session';
 
 let th: TestHosts | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'rbees-ssh-int-'));

@@ -10,7 +10,7 @@ import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
 import { uploadFile } from './sftp-upload';
 import type { UploadProgress } from './sftp-upload';
-import { hostOptions } from './test-support';
+import { hostOptions } from '../../../scripts/testing/ssh-session';
 
 const MODEL = join(__dirname, '../../../.cache/test-models/script-slow.gguf');
 const dir = mkdtempSync(join(tmpdir(), 'rbees-sftp-int-'));

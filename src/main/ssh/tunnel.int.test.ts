@@ -9,7 +9,7 @@ import type { TestHosts } from '../../../scripts/testing/test-hosts';
 import type { OutputLine } from './exec';
 import { SshSession } from './session';
 import { shellJoin } from './shell-quote';
-import { hostOptions } from './test-support';
+import { hostOptions } from '../../../scripts/testing/ssh-session';
 import { forwardRequest, openLocalTunnel, tunnelAgent } from './tunnel';
 
 /** A tiny worker stand-in, run ON the host, bound to its loopback only. */

@@ -6,9 +6,9 @@ import {
   UsageError,
   type Command,
   type Group,
-} from './cli';
-import { MODELS } from './models-command';
-import { WORKER } from './worker-command';
+} from './cli/cli';
+import { MODELS } from './models/models-command';
+import { WORKER } from './workers/worker-command';
 
 const STATUS_USAGE = `usage: rbees-pool status [--json]
 
@@ -30,8 +30,8 @@ const status: Command = {
   async run(argv, out) {
     positionals(parseCommand(argv, {}, STATUS_USAGE).positionals, [], STATUS_USAGE);
     const [{ hostStatus }, { formatStatus }] = await Promise.all([
-      import('./host-status'),
-      import('./status-format'),
+      import('./status/host-status'),
+      import('./status/status-format'),
     ]);
     const report = await hostStatus();
     out.emit({ event: 'status', ...report }, formatStatus(report));
@@ -58,7 +58,7 @@ const serve: Command = {
     );
     positionals(rest, [], SERVE_USAGE);
     if (!values.stdio) throw new UsageError('serve needs --stdio', SERVE_USAGE);
-    const { serveStdio } = await import('./serve');
+    const { serveStdio } = await import('./cli/serve');
     return serveStdio(ROOT);
   },
 };
@@ -71,7 +71,7 @@ function updateCommand(name: string, summary: string): Command {
     usage: UPDATE_USAGE,
     async run(argv, out) {
       positionals(parseCommand(argv, {}, UPDATE_USAGE).positionals, [], UPDATE_USAGE);
-      const { selfUpdate } = await import('./self-update');
+      const { selfUpdate } = await import('./install/self-update');
       await selfUpdate(out);
     },
   };

@@ -6,10 +6,10 @@ import { chmod, lstat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
-import { signalGroup } from './process-info';
-import type { Fixture } from './download/test-fixture';
-import { startFixture } from './download/test-fixture';
-import { pidsMentioning, runAgent, tempHome } from './test-agent';
+import { signalGroup } from './workers/process-info';
+import type { Fixture } from '../../../scripts/testing/download-fixture';
+import { startFixture } from '../../../scripts/testing/download-fixture';
+import { pidsMentioning, runAgent, tempHome } from '../../../scripts/testing/agent-process';
 
 let home: Awaited<ReturnType<typeof tempHome>>;
 let fx: Fixture;

@@ -4,9 +4,9 @@
  * with --json, also as a final `{"event":"error",…}` line on stdout (the daemon reads stdout).
  */
 import { toErrorBody } from '../../shared/errors';
-import { HELP_FOOTER, route, UsageError, wantsJson } from './cli';
+import { HELP_FOOTER, route, UsageError, wantsJson } from './cli/cli';
 import { ROOT } from './commands';
-import { createOutput } from './output';
+import { createOutput } from './cli/output';
 
 /** Exit once stdout has taken everything (it may be an asynchronous pipe). */
 function exit(code: number): void {

@@ -11,7 +11,12 @@ import { ensureTestModels, type TestModels } from '../../../scripts/test-models/
 import { decodeInferenceEvents } from '../../shared/sse';
 import type { InferenceEvent } from '../../shared/inference';
 import { bearer } from '../../shared/worker-auth';
-import { spawnWorker, startWorker, stopWorker, textOf } from './test-worker';
+import {
+  spawnWorker,
+  startWorker,
+  stopWorker,
+  textOf,
+} from '../../../scripts/testing/worker-process';
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
 

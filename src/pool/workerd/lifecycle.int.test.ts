@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels, type TestModels } from '../../../scripts/test-models/index';
 import type { InferenceEvent } from '../../shared/inference';
-import { events, postJson, spawnWorker, startWorker, stopWorker, waitFor } from './test-worker';
+import {
+  events,
+  postJson,
+  spawnWorker,
+  startWorker,
+  stopWorker,
+  waitFor,
+} from '../../../scripts/testing/worker-process';
 
 let models: TestModels;
 

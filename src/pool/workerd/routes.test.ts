@@ -5,7 +5,13 @@ import type { ExecuteRequest, InferenceEvent } from '../../shared/inference';
 import { Channel } from './channel';
 import { createServer, type WorkerEngine, type WorkerServer } from './server';
 import { bearer, newWorkerSecret } from '../../shared/worker-auth';
-import { collect, events, postJson, waitFor, type WorkerAddress } from './test-worker';
+import {
+  collect,
+  events,
+  postJson,
+  waitFor,
+  type WorkerAddress,
+} from '../../../scripts/testing/worker-process';
 
 interface Job {
   req: ExecuteRequest;

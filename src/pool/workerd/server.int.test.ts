@@ -14,7 +14,7 @@ import {
   stopWorker,
   textOf,
   waitFor,
-} from './test-worker';
+} from '../../../scripts/testing/worker-process';
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
 

@@ -24,7 +24,7 @@ import type { ClusterSnapshot, HostSample } from '../../../shared/events';
 import type { HostInfo, HostModelsResponse, HostsResponse } from '../../../shared/hosts';
 import { decodeSse } from '../../../shared/sse';
 import type { SseMessage } from '../../../shared/sse';
-import { jsonLines, runCli } from '../../cli/test-cli';
+import { jsonLines, runCli } from '../../../../scripts/testing/cli-process';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model

@@ -12,9 +12,13 @@ import type { PoolFixture } from '../../../../scripts/testing/pool-fixture';
 import type { TestHost } from '../../../../scripts/testing/test-hosts';
 import { API } from '../../../shared/api';
 import type { HostStatusResponse } from '../../../shared/hosts';
-import { AGENT_BUNDLE, installLauncher, pidsMentioning } from '../../cli/test-cli';
+import {
+  AGENT_BUNDLE,
+  installLauncher,
+  pidsMentioning,
+} from '../../../../scripts/testing/cli-process';
 import { LineSplitter, poolCommand, SshSession } from '../../ssh';
-import { hostOptions } from '../../ssh/test-support';
+import { hostOptions } from '../../../../scripts/testing/ssh-session';
 import { agentAnswer, remoteAgent } from './agent-runner';
 
 let pool: PoolFixture;

@@ -1,7 +1,7 @@
 /**
  * The daemon's end of `rbees-pool serve --stdio`: one long-lived agent process per SSH session
  * (and agent dir) answers the short read-only commands, so a `status` costs a channel message
- * instead of starting Node on the host for every call. See src/pool/agent/serve.ts for the
+ * instead of starting Node on the host for every call. See src/pool/agent/cli/serve.ts for the
  * protocol. Anything it cannot serve runs as a plain exec, exactly as before.
  */
 import type { Client, ClientChannel } from 'ssh2';

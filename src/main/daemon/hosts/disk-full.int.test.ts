@@ -26,7 +26,7 @@ import type { ErrorBody } from '../../../shared/errors';
 import type { DownloadState } from '../../../shared/pool-status';
 import { decodeSse } from '../../../shared/sse';
 import type { SseMessage } from '../../../shared/sse';
-import { pidsMentioning } from '../../cli/test-cli';
+import { pidsMentioning } from '../../../../scripts/testing/cli-process';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf';

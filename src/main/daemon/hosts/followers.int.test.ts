@@ -18,7 +18,7 @@ import { API } from '../../../shared/api';
 import type { SpawnWorkerResponse } from '../../../shared/hosts';
 import { decodeSse } from '../../../shared/sse';
 import type { SseMessage } from '../../../shared/sse';
-import { pidsMentioning } from '../../cli/test-cli';
+import { pidsMentioning } from '../../../../scripts/testing/cli-process';
 
 const HOST = 'gpu1';
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';

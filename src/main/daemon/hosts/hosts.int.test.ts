@@ -14,7 +14,7 @@ import type { TestHost, TestHosts } from '../../../../scripts/testing/test-hosts
 import { run } from '../../../../scripts/testing/test-hosts/proc';
 import { API } from '../../../shared/api';
 import type { HostsResponse, HostStatusResponse } from '../../../shared/hosts';
-import { installLauncher } from '../../cli/test-cli';
+import { installLauncher } from '../../../../scripts/testing/cli-process';
 
 const MIB = 1024 ** 2;
 let hosts: TestHosts;

@@ -4,8 +4,8 @@ import type { CommandIo } from './command';
 import { runDownloadCommand } from './command';
 import type { DownloadEvent } from './events';
 import { parseEvent } from './events';
-import type { Fixture } from './test-fixture';
-import { sha256File, startFixture, TINY_FILE } from './test-fixture';
+import type { Fixture } from '../../../../scripts/testing/download-fixture';
+import { sha256File, startFixture, TINY_FILE } from '../../../../scripts/testing/download-fixture';
 
 function capture(env: CommandIo['env']): { io: CommandIo; out: () => string; err: () => string } {
   let out = '';

@@ -8,8 +8,8 @@ import { attachDownload } from './attach';
 import { cancelDownload, startDetachedDownload } from './detached';
 import { isAlive, listDownloads, readState } from './download-state';
 import type { DownloadEvent } from './events';
-import type { Fixture } from './test-fixture';
-import { MiB, sha256File, startFixture } from './test-fixture';
+import type { Fixture } from '../../../../scripts/testing/download-fixture';
+import { MiB, sha256File, startFixture } from '../../../../scripts/testing/download-fixture';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RbeesError } from '../../../shared/errors';
 import { downloadModel } from './download-model';
-import type { Fixture } from './test-fixture';
+import type { Fixture } from '../../../../scripts/testing/download-fixture';
 import {
   cdnRequests,
   listDir,
@@ -12,7 +12,7 @@ import {
   startFixture,
   TINY_FILE,
   TINY_REPO,
-} from './test-fixture';
+} from '../../../../scripts/testing/download-fixture';
 
 async function rejection(promise: Promise<unknown>): Promise<RbeesError> {
   const err: unknown = await promise.then(

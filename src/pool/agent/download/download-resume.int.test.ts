@@ -5,8 +5,14 @@ import { RbeesError } from '../../../shared/errors';
 import { downloadModel } from './download-model';
 import { readSidecar } from './partial-file';
 import type { DownloadProgress } from './progress';
-import type { Fixture } from './test-fixture';
-import { cdnRequests, listDir, MiB, sha256File, startFixture } from './test-fixture';
+import type { Fixture } from '../../../../scripts/testing/download-fixture';
+import {
+  cdnRequests,
+  listDir,
+  MiB,
+  sha256File,
+  startFixture,
+} from '../../../../scripts/testing/download-fixture';
 
 const BIG = 'hf:test/big::file=big.Q4_0.gguf';
 

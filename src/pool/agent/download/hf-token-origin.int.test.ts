@@ -9,7 +9,7 @@ import { startHfStandIn, type HfStandIn } from '../../../../scripts/testing/hf-s
 import { RbeesError } from '../../../shared/errors';
 import { downloadModel } from './download-model';
 import { hfAuth } from './hf-http';
-import { TINY_FILE, TINY_REPO } from './test-fixture';
+import { TINY_FILE, TINY_REPO } from '../../../../scripts/testing/download-fixture';
 
 const TOKEN = 'hf_only_for_the_endpoint';
 

@@ -13,7 +13,7 @@ import { startPool } from '../../../../../scripts/testing/pool-fixture';
 import type { PoolFixture } from '../../../../../scripts/testing/pool-fixture';
 import type { TestHost } from '../../../../../scripts/testing/test-hosts';
 import { API } from '../../../../shared/api';
-import { runCli } from '../../../cli/test-cli';
+import { runCli } from '../../../../../scripts/testing/cli-process';
 
 const HOST = 'gpu';
 let pool: PoolFixture;

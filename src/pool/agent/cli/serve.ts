@@ -1,0 +1,112 @@
+/**
+ * `rbees-pool serve --stdio`: one long-lived agent per SSH session for the daemon's short,
+ * read-only commands, so each call costs a channel message instead of starting Node (~100 ms).
+ * Protocol, one JSON object per line each way:
+ *   in:  {"id":1,"args":["status"]}
+ *   out: {"event":"serving","commands":[…]} once at start (tells a serving agent from an older
+ *        one), then per request {"id":1,"line":{…}} for each line the command prints and
+ *        {"id":1,"exit":0} last. Requests may overlap; answers carry their id.
+ * It exits when stdin ends (the SSH channel closed), so nothing outlives the session.
+ */
+import { toErrorBody } from '../../../shared/errors';
+import { route, UsageError, type Group } from './cli';
+import type { AgentLine } from './lines';
+import type { Output } from './output';
+
+/** Read-only and short: the only commands worth keeping a process for. */
+export const SERVED_COMMANDS: readonly string[] = ['status', 'models list', 'worker list'];
+
+export type ServeReply =
+  | { event: 'serving'; commands: readonly string[] }
+  | { id: number | null; line: AgentLine }
+  | { id: number; exit: number };
+
+/** Answers every request line from `input`; resolves when input ends and answers are written. */
+export async function serveLines(
+  root: Group,
+  input: AsyncIterable<string>,
+  write: (reply: ServeReply) => void,
+): Promise<void> {
+  write({ event: 'serving', commands: SERVED_COMMANDS });
+  const running = new Set<Promise<void>>();
+  for await (const raw of input) {
+    if (raw.trim() === '') continue;
+    const request = parseRequest(raw);
+    if ('error' in request) {
+      write({ id: null, line: { event: 'error', code: 'BAD_REQUEST', message: request.error } });
+      continue;
+    }
+    const task = answer(root, request.id, request.args, write).finally(() => running.delete(task));
+    running.add(task);
+  }
+  await Promise.all(running);
+}
+
+async function answer(
+  root: Group,
+  id: number,
+  args: string[],
+  write: (reply: ServeReply) => void,
+): Promise<void> {
+  const out: Output = {
+    json: true,
+    emit: (line) => write({ id, line }),
+    text: () => undefined,
+  };
+  let code: number;
+  try {
+    const routed = route(root, args);
+    const words = args.slice(0, args.length - ('rest' in routed ? routed.rest.length : 0));
+    const name = words.join(' ');
+    if (!('command' in routed) || !SERVED_COMMANDS.includes(name)) {
+      throw new UsageError(
+        `serve: "${args.join(' ')}" is not served (only ${SERVED_COMMANDS.join(', ')}); run it as its own rbees-pool command`,
+        '',
+      );
+    }
+    code = (await routed.command.run(routed.rest, out)) ?? 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.emit({ event: 'error', code: 'BAD_REQUEST', message: err.message });
+      code = 2;
+    } else {
+      const body = toErrorBody(err);
+      out.emit({
+        event: 'error',
+        code: body.code,
+        message: body.message,
+        ...(body.details ? { details: body.details } : {}),
+      });
+      code = 1;
+    }
+  }
+  write({ id, exit: code });
+}
+
+function parseRequest(raw: string): { id: number; args: string[] } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { error: `serve: not a JSON request: ${raw.slice(0, 80)}` };
+  }
+  if (typeof value !== 'object' || value === null) return { error: 'serve: not a request object' };
+  const { id, args } = value as { id?: unknown; args?: unknown };
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+    return { error: 'serve: a request needs a whole-number "id"' };
+  }
+  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) {
+    return { error: `serve: request ${id} needs "args", an array of strings` };
+  }
+  return { id, args: args.filter((a) => a !== '--json') };
+}
+
+/** Runs the protocol on this process's stdin/stdout; returns once stdin ends. */
+export async function serveStdio(root: Group): Promise<number> {
+  const { createInterface } = await import('node:readline');
+  // The daemon went away mid-answer (EPIPE): nobody is left to answer.
+  process.stdout.on('error', () => process.exit(0));
+  const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  await serveLines(root, input, (reply) => process.stdout.write(`${JSON.stringify(reply)}\n`));
+  return 0;
+}
