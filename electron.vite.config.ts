@@ -35,6 +35,8 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     plugins: [react()],
+    // The e2e harness pages (fake hosts, synthetic logs) only in test builds (`npm test`).
+    define: { __RBEES_HARNESS__: JSON.stringify(process.env.RBEES_HARNESS === '1') },
     build: {
       outDir: 'out/renderer',
       minify: true,
