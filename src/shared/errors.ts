@@ -4,6 +4,8 @@
  */
 export const ERROR_CODES = [
   'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHORIZED',
   'FORBIDDEN_HOST',
   'NOT_FOUND',
@@ -48,6 +50,8 @@ export interface ErrorResponse {
 /** HTTP status for each code, so every server answers the same way. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   FORBIDDEN_HOST: 403,
   NOT_FOUND: 404,
@@ -102,6 +106,16 @@ export class RbeesError extends Error {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * The code for an HTTP framework's own 4xx (fastify's: bad JSON, a body over the limit, a content
+ * type with no parser), which it answers before any route runs.
+ */
+export function clientErrorCode(status: number): ErrorCode {
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'BAD_REQUEST';
 }
 
 /** Any thrown value as an ErrorBody; unknown failures become INTERNAL with their message. */

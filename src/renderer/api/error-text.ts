@@ -3,6 +3,8 @@ import { isErrorCode, toErrorBody, type ErrorBody, type ErrorCode } from '../../
 /** Each code in words a person can act on; the daemon's message follows with the specifics. */
 const MEANING: Record<ErrorCode, string> = {
   BAD_REQUEST: 'The daemon rejected the request',
+  PAYLOAD_TOO_LARGE: 'The request is too large for the daemon',
+  UNSUPPORTED_MEDIA_TYPE: 'The daemon cannot read this kind of request body',
   UNAUTHORIZED: 'The daemon refused the access token',
   FORBIDDEN_HOST: 'The daemon refused this address',
   NOT_FOUND: 'Not found',
