@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'TOO_MANY_FOLLOWERS',
   'WORKER_UNAVAILABLE',
   'WORKER_CRASHED',
+  'WORKER_STATE_UNREADABLE',
   'CANCELLED',
   'INFERENCE_FAILED',
   'DAEMON_UNREACHABLE',
@@ -64,6 +65,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TOO_MANY_FOLLOWERS: 429,
   WORKER_UNAVAILABLE: 503,
   WORKER_CRASHED: 502,
+  // A worker's state file on a pool host that cannot be read: the worker may still run there.
+  WORKER_STATE_UNREADABLE: 502,
   CANCELLED: 499,
   INFERENCE_FAILED: 500,
   DAEMON_UNREACHABLE: 503,

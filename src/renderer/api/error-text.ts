@@ -15,6 +15,7 @@ const MEANING: Record<ErrorCode, string> = {
   TOO_MANY_FOLLOWERS: 'Too many logs and downloads are followed on this host',
   WORKER_UNAVAILABLE: 'No worker could serve this model',
   WORKER_CRASHED: 'The worker running the model crashed',
+  WORKER_STATE_UNREADABLE: "A worker's state on its host cannot be read",
   CANCELLED: 'The job was cancelled',
   INFERENCE_FAILED: 'Generation failed',
   DAEMON_UNREACHABLE: 'The rbees daemon cannot be reached',
