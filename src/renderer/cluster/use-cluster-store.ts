@@ -42,8 +42,3 @@ export const useClusterStore = create<ClusterState>()((set) => ({
     }),
   setLive: (live) => set({ live }),
 }));
-
-/** One host's view, or undefined while unknown. */
-export function useHostView(name: string): HostView | undefined {
-  return useClusterStore((state) => state.hosts.find((h) => h.info.name === name));
-}
