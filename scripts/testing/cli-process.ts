@@ -91,3 +91,35 @@ export async function pidsMentioning(text: string): Promise<number[]> {
   );
   return pids.filter((pid): pid is number => pid !== undefined);
 }
+
+/**
+ * Pids of the live (not zombie) descendants of `pid` (Linux /proc): what a process started and
+ * left running, an sshd's sessions and their commands on a test host included.
+ */
+export async function descendantsOf(pid: number): Promise<number[]> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const parents = new Map<number, number>();
+  await Promise.all(
+    entries
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (name) => {
+        const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+        // The command name in parentheses may hold spaces: the fields after its last ')'.
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (state !== undefined && state !== 'Z') parents.set(Number(name), Number(ppid));
+      }),
+  );
+  const found: number[] = [];
+  const wanted = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parents) {
+      if (wanted.has(parent) && !wanted.has(child)) {
+        wanted.add(child);
+        found.push(child);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}

@@ -4,6 +4,8 @@
  */
 export const ERROR_CODES = [
   'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHORIZED',
   'FORBIDDEN_HOST',
   'NOT_FOUND',
@@ -14,6 +16,7 @@ export const ERROR_CODES = [
   'TOO_MANY_FOLLOWERS',
   'WORKER_UNAVAILABLE',
   'WORKER_CRASHED',
+  'WORKER_STATE_UNREADABLE',
   'CANCELLED',
   'INFERENCE_FAILED',
   'DAEMON_UNREACHABLE',
@@ -48,6 +51,8 @@ export interface ErrorResponse {
 /** HTTP status for each code, so every server answers the same way. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   FORBIDDEN_HOST: 403,
   NOT_FOUND: 404,
@@ -60,6 +65,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TOO_MANY_FOLLOWERS: 429,
   WORKER_UNAVAILABLE: 503,
   WORKER_CRASHED: 502,
+  // A worker's state file on a pool host that cannot be read: the worker may still run there.
+  WORKER_STATE_UNREADABLE: 502,
   CANCELLED: 499,
   INFERENCE_FAILED: 500,
   DAEMON_UNREACHABLE: 503,
@@ -102,6 +109,16 @@ export class RbeesError extends Error {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * The code for an HTTP framework's own 4xx (fastify's: bad JSON, a body over the limit, a content
+ * type with no parser), which it answers before any route runs.
+ */
+export function clientErrorCode(status: number): ErrorCode {
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'BAD_REQUEST';
 }
 
 /** Any thrown value as an ErrorBody; unknown failures become INTERNAL with their message. */

@@ -38,6 +38,8 @@ export const WorkersLineSchema = z.object({
   event: z.literal('workers'),
   workers: z.array(AgentWorkerEntrySchema),
   cleaned: z.array(z.string()),
+  /** State files it could not read (WORKER_STATE_UNREADABLE): their workers may still run. */
+  unreadable: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
 });
 
 /** `rbees-pool worker spawn --json`'s answer. */

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NVIDIA_SMI_FIXTURES } from './fake-nvidia-smi';
 import { startTestHosts } from './index';
 import type { TestHost, TestHosts } from './index';
+import { pidsMentioning } from '../cli-process';
+import { eventually } from '../eventually';
 import { run } from './proc';
 
 /** Runs a command on a host with OpenSSH's own client: the fixture must not depend on ours. */
@@ -92,7 +94,11 @@ describe('test hosts', () => {
     if (!h) throw new Error('no host');
     // A live session must not survive stop() either (an odd duration: nothing else sleeps it).
     const busy = ssh(h, 'sleep 3137');
-    await new Promise((r) => setTimeout(r, 500));
+    const sleeping = await eventually(
+      () => pidsMentioning('sleep 3137'),
+      (pids) => pids.length > 0,
+    );
+    expect(sleeping).toHaveLength(1);
     const pid = h.sshdPid;
     await extra.stop();
     await busy;

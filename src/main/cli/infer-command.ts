@@ -2,20 +2,10 @@ import { LIMITS } from '../../shared/limits';
 import { CONNECTION_HELP, splitConnectionArgs } from './connection-args';
 import type { ConnectionArgs } from './connection-args';
 import { parseCommand, positionals, UsageError } from './router';
+import type { InferArgs } from './infer-run';
 import type { Command, RunContext } from './router';
 
 /** A parsed `llorch infer` command line. */
-export interface InferArgs {
-  model: string;
-  prompt: string;
-  maxTokens: number;
-  temperature?: number;
-  url: string;
-  json: boolean;
-  /** `--host`: straight to a worker on that pool host, over SSH, instead of the daemon. */
-  connection?: ConnectionArgs;
-}
-
 export const DEFAULT_MAX_TOKENS = 256;
 
 const OPTIONS = {

@@ -13,6 +13,7 @@ import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { API } from '../../shared/api';
 import { decodeSse, type SseMessage } from '../../shared/sse';
 import { AGENT_BUNDLE, installLauncher } from '../../../scripts/testing/cli-process';
+import { rawRequest } from '../../../scripts/testing/raw-http';
 
 describe('this computer, with a model whose id ends in .gguf', () => {
   let daemon: DaemonProcess;
@@ -34,6 +35,44 @@ describe('this computer, with a model whose id ends in .gguf', () => {
     const verified = await daemon.call('POST', API.hostModelVerify('local', 'tiny.gguf'));
     expect(verified.status, JSON.stringify(verified.json)).toBe(200);
     expect(verified.json).toMatchObject({ event: 'verified', id: 'tiny.gguf' });
+  });
+
+  it('answers a body over the limit 413 and one it cannot read 415, with the fix (they were 400)', async () => {
+    const send = (body: string, type: string) =>
+      fetch(`${daemon.url}${API.tasks}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${daemon.token}`, 'content-type': type },
+        body,
+      });
+    // Only the head, as a client about to stream 5 MiB: the answer comes before any body byte.
+    const port = new URL(daemon.url).port;
+    const head = [
+      `POST ${API.tasks} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      `Authorization: Bearer ${daemon.token}`,
+      'Content-Type: application/json',
+      `Content-Length: ${5 * 1024 * 1024}`,
+      'Connection: close',
+    ];
+    const huge = await rawRequest(Number(port), `${head.join('\r\n')}\r\n\r\n`);
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.text.slice(huge.text.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.stringContaining('the limit is 4 MiB') as unknown,
+      },
+    });
+    const text = await send('<task/>', 'application/xml');
+    expect(text.status).toBe(415);
+    expect(await text.json()).toMatchObject({
+      error: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringContaining('send Content-Type: application/json') as unknown,
+      },
+    });
+    const badJson = await send('{"prompt": ', 'application/json');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 
   it('refuses the download reference "constructor" as a bad reference (it was a 500)', async () => {

@@ -6,11 +6,12 @@ import { ClusterEvents } from './cluster/cluster-events';
 import { journalCluster } from './cluster/cluster-journal';
 import { ClusterMonitor } from './cluster/cluster-monitor';
 import { ClusterWorkers, freeVram } from './cluster/cluster-workers';
+import { Closers } from './closers';
 import { AgentFollowers } from './hosts/agent-followers';
 import { HostRegistry } from './hosts/host-registry';
 import { Jobs } from './jobs/jobs';
 import { LocalModels } from './cluster/local-models';
-import { createLogger } from './logger';
+import { openLog, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { logTightened, tightenHome } from './private-home';
 import { allowedHosts } from './http/security';
@@ -39,28 +40,47 @@ export interface RunningDaemon {
   close(): Promise<void>;
 }
 
-/** The composition root of rbees-orcd: builds every service, wires them, listens. */
+/**
+ * The composition root of rbees-orcd: builds every service, wires them, listens. A start that
+ * fails (a taken port, say) closes what it had opened before it rejects.
+ */
 export async function startDaemon(options: StartOptions): Promise<RunningDaemon> {
-  const { config } = options;
   // Before anything opens its files: a home left readable by an older rbees is closed first.
-  const tightened = tightenHome(config.home);
-  const logger = createLogger(config.logsDir);
-  logTightened(logger, config.home, tightened);
+  const tightened = tightenHome(options.config.home);
+  const log = openLog(options.config.logsDir);
+  const { logger } = log;
+  const closers = new Closers((service, err) =>
+    logger.error({ err, service }, 'rbees-orcd: a service failed to close'),
+  );
+  closers.add('the log', () => {
+    logger.info('rbees-orcd stopped');
+    return log.close();
+  });
+  logTightened(logger, options.config.home, tightened);
+  try {
+    return await wire(options, logger, closers);
+  } catch (err) {
+    logger.error({ err }, 'rbees-orcd could not start');
+    // The start's own error is the one to report; a close that fails as well is in the log.
+    await closers.closeAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Builds and wires the services, each one's close added to `closers` as soon as it exists. */
+async function wire(
+  options: StartOptions,
+  logger: Logger,
+  closers: Closers,
+): Promise<RunningDaemon> {
+  const { config } = options;
   const metrics = createMetrics();
   const models = new LocalModels(config.modelsDir);
-  // The supervisor wakes the scheduler, which is built after it: a late-bound reference.
+  // The supervisor and the cluster wake the scheduler, which is built after them: a late-bound
+  // reference.
   let jobs: Jobs | undefined = undefined;
-  const supervisor = new WorkerSupervisor({
-    // The same Node (or Electron, acting as Node) that runs the daemon runs the worker.
-    command: { command: process.execPath, args: [join(options.bundleDir, 'workerd.js')] },
-    logsDir: config.logsDir,
-    slots: config.workerSlots,
-    threads: config.workerThreads,
-    idleMs: config.workerIdleS * 1000,
-    logger,
-    onChange: () => jobs?.pump(),
-  });
   const store = Store.open<JobRecord>(config.home);
+  closers.add('the store', () => store.close());
   const lost = store.jobs.failUnfinished({
     code: 'DAEMON_RESTARTED',
     message:
@@ -74,11 +94,14 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     bundleDir: options.bundleDir,
     heartbeatS: config.heartbeatS,
   });
+  closers.add('the SSH sessions', () => pool.close());
   pool.load();
   const events = new ClusterEvents();
-  journalCluster(events, store.seen, logger);
+  closers.add('the cluster journal', journalCluster(events, store.seen, logger));
   const followers = new AgentFollowers({ perHost: config.followersPerHost });
+  closers.add('the log and download followers', () => followers.close());
   const monitor = new ClusterMonitor({ hosts: pool, events, followers, logger });
+  closers.add('the cluster monitor', () => monitor.close());
   const cluster = new ClusterWorkers({
     hosts: pool,
     logger,
@@ -92,6 +115,18 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
     idleMs: config.workerIdleS * 1000,
   });
+  closers.add('the idle worker sweep', () => remote.close());
+  const supervisor = new WorkerSupervisor({
+    // The same Node (or Electron, acting as Node) that runs the daemon runs the worker.
+    command: { command: process.execPath, args: [join(options.bundleDir, 'workerd.js')] },
+    logsDir: config.logsDir,
+    slots: config.workerSlots,
+    threads: config.workerThreads,
+    idleMs: config.workerIdleS * 1000,
+    logger,
+    onChange: () => jobs?.pump(),
+  });
+  closers.add("this computer's workers", () => supervisor.close());
   jobs = new Jobs({
     remote,
     awayWith: (model) => {
@@ -141,6 +176,13 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     sourceRoot: sourceRootOf(options.bundleDir),
     version: options.version,
   });
+  closers.add('the HTTP server', () => app.close());
+  // Added after the server so that it runs first: the jobs are cancelled, and their last events
+  // reach their streams before the connections are closed.
+  closers.add('the jobs', async () => {
+    jobs.close();
+    await new Promise((resolve) => setImmediate(resolve));
+  });
 
   const port = await listen(app, config.host, config.port, options.portFallback ?? false);
   hosts = allowedHosts(config.host, port);
@@ -155,20 +197,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     openUrl: `${url}/#token=${encodeURIComponent(config.token)}`,
     port,
     token: config.token,
-    async close() {
-      jobs.close();
-      // Let the cancelled jobs' last events reach their streams before connections are closed.
-      await new Promise((resolve) => setImmediate(resolve));
-      await app.close();
-      await supervisor.close();
-      remote.close();
-      monitor.close();
-      followers.close();
-      await pool.close();
-      store.close();
-      logger.info('rbees-orcd stopped');
-      logger.flush();
-    },
+    /** Closes every service even when one fails; rejects naming those that failed. */
+    close: () => closers.closeAll(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 
 /**
  * `$RBEES_HOME` holds the token, every conversation (rbees.db and its WAL), the logs and the

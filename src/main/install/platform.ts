@@ -32,14 +32,6 @@ export function nodeTarget(platform: Platform): NodeTarget {
   return { os: OS[os] ?? 'linux', cpu: CPU[cpu] ?? cpu };
 }
 
-/** This machine's platform, or null when it is none of PLATFORMS. */
-export function localPlatform(): Platform | null {
-  const os = Object.keys(OS).find((k) => OS[k] === process.platform);
-  const cpu = Object.keys(CPU).find((k) => CPU[k] === process.arch);
-  const name = `${os}-${cpu}`;
-  return isPlatform(name) ? name : null;
-}
-
 /** `uname -sm` output (`Linux x86_64`, `Darwin arm64`) as a Platform. */
 export function platformFromUname(uname: string, host: string): Platform {
   const [system = '', machine = ''] = uname.trim().split(/\s+/);

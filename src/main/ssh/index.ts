@@ -22,6 +22,7 @@ export {
 export type { KnownHostsEntry, KnownHostsLookup, KnownKey } from './known-hosts';
 export { checkHostKey, hostKeyAlgorithms } from './host-key';
 export { uploadFile } from './sftp-upload';
-export type { UploadProgress, UploadRequest, UploadResult, UploadSource } from './sftp-upload';
+export type { UploadProgress } from './sftp-io';
+export type { UploadRequest, UploadResult, UploadSource } from './sftp-upload';
 export { forwardRequest, openLocalTunnel, SshTunnelAgent, tunnelAgent } from './tunnel';
 export type { LocalTunnel, TunnelRequest } from './tunnel';

@@ -3,11 +3,18 @@ import type { SFTPWrapper } from 'ssh2';
 import { RbeesError } from '../../shared/errors';
 import type { SshSession } from './session';
 import { shellQuote } from './shell-quote';
-import type { UploadProgress } from './sftp-upload';
 
 /** The I/O pieces of uploadFile: progress metering, sources, guarded SFTP calls, remote hashing. */
 
 const PROGRESS_MS = 100;
+
+export interface UploadProgress {
+  /** Bytes on the host so far, including a resumed prefix. */
+  bytes: number;
+  total: number;
+  /** Over this attempt only (a resumed prefix does not count). */
+  bytes_per_sec: number;
+}
 
 export type Meter = ReturnType<typeof meter>;
 

@@ -9,7 +9,7 @@ import { startTestHosts } from '../../../scripts/testing/test-hosts';
 import type { TestHost, TestHosts } from '../../../scripts/testing/test-hosts';
 import { SshSession } from './session';
 import { uploadFile } from './sftp-upload';
-import type { UploadProgress } from './sftp-upload';
+import type { UploadProgress } from './sftp-io';
 import { hostOptions } from '../../../scripts/testing/ssh-session';
 
 const MODEL = join(__dirname, '../../../.cache/test-models/script-slow.gguf');

@@ -15,15 +15,8 @@ import {
   replace,
   run,
   type Meter,
+  type UploadProgress,
 } from './sftp-io';
-
-export interface UploadProgress {
-  /** Bytes on the host so far, including a resumed prefix. */
-  bytes: number;
-  total: number;
-  /** Over this attempt only (a resumed prefix does not count). */
-  bytes_per_sec: number;
-}
 
 /** A local file (resumable), or a stream of known size, e.g. an HTTP request body (not resumable). */
 export type UploadSource =

@@ -8,12 +8,12 @@ import type { WorkerErrorLine, WorkerReadyLine } from '../../shared/inference';
 import { ArgsError, parseWorkerArgs, USAGE, type WorkerArgs } from './args';
 import type { Engine } from './engine';
 import { takeSecret } from './guard';
+import { watchParent } from './parent-watch';
 import { lowerPriority, parseWorkerNice } from './priority';
 import type { WorkerServer } from './server';
 
 /** After SIGTERM, stop waiting for llama.cpp to wind down after this long. */
 const SHUTDOWN_DEADLINE_MS = 1500;
-const PARENT_POLL_MS = 1000;
 
 function log(line: string): void {
   process.stderr.write(`rbees-workerd[${process.pid}]: ${line}\n`);
@@ -133,21 +133,6 @@ function fail(error: { code: ErrorCode; message: string }): Promise<never> {
 }
 
 /** Polls rather than relying on stdin or a pipe closing: the pool agent may detach those. */
-function watchParent(pid: number, onGone: () => void): void {
-  const timer = setInterval(() => {
-    try {
-      process.kill(pid, 0);
-    } catch (err) {
-      // EPERM: it exists but belongs to someone else. Only ESRCH means it is gone.
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
-        clearInterval(timer);
-        onGone();
-      }
-    }
-  }, PARENT_POLL_MS);
-  timer.unref();
-}
-
 main().catch((err: unknown) => {
   log(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);

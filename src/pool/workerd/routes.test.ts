@@ -130,7 +130,7 @@ describe('worker routes', () => {
     });
   });
 
-  it('answers malformed bodies with BAD_REQUEST', async () => {
+  it('answers malformed bodies with BAD_REQUEST, others with their own codes', async () => {
     const badJson = await fetch(`${worker.base}/execute`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth },
@@ -144,13 +144,21 @@ describe('worker routes', () => {
       headers: auth,
       body: 'hello',
     });
-    expect(text.status).toBe(400);
+    expect(text.status).toBe(415);
     expect(await text.json()).toMatchObject({
       error: {
-        code: 'BAD_REQUEST',
+        code: 'UNSUPPORTED_MEDIA_TYPE',
         message: expect.stringContaining('application/json') as unknown,
       },
     });
+
+    const huge = await fetch(`${worker.base}/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ job_id: 'h', prompt: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('turns an unexpected engine failure into INTERNAL in the error shape', async () => {

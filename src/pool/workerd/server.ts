@@ -1,5 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { HTTP_STATUS, RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
+import {
+  clientErrorCode,
+  HTTP_STATUS,
+  RbeesError,
+  toErrorBody,
+  type ErrorBody,
+} from '../../shared/errors';
 import {
   WORKER_ROUTES,
   type ExecuteRequest,
@@ -151,13 +157,13 @@ function cancelledBy(jobId: string, why: string): RbeesError {
   return new RbeesError('CANCELLED', `job ${jobId}: cancelled by ${why}`);
 }
 
-/** Fastify's own 4xx errors (bad JSON, wrong content type, body too large) are BAD_REQUEST. */
+/** Fastify's own 4xx errors (bad JSON, wrong content type, body too large) with their codes. */
 function toHttpError(err: FastifyError): ErrorBody {
   if (err instanceof RbeesError) return err.toBody();
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const hint = status === 415 ? ' — send Content-Type: application/json' : '';
-    return { code: 'BAD_REQUEST', message: `${err.message}${hint}` };
+    return { code: clientErrorCode(status), message: `${err.message}${hint}` };
   }
   return toErrorBody(err);
 }

@@ -3,6 +3,8 @@ import { isErrorCode, toErrorBody, type ErrorBody, type ErrorCode } from '../../
 /** Each code in words a person can act on; the daemon's message follows with the specifics. */
 const MEANING: Record<ErrorCode, string> = {
   BAD_REQUEST: 'The daemon rejected the request',
+  PAYLOAD_TOO_LARGE: 'The request is too large for the daemon',
+  UNSUPPORTED_MEDIA_TYPE: 'The daemon cannot read this kind of request body',
   UNAUTHORIZED: 'The daemon refused the access token',
   FORBIDDEN_HOST: 'The daemon refused this address',
   NOT_FOUND: 'Not found',
@@ -13,6 +15,7 @@ const MEANING: Record<ErrorCode, string> = {
   TOO_MANY_FOLLOWERS: 'Too many logs and downloads are followed on this host',
   WORKER_UNAVAILABLE: 'No worker could serve this model',
   WORKER_CRASHED: 'The worker running the model crashed',
+  WORKER_STATE_UNREADABLE: "A worker's state on its host cannot be read",
   CANCELLED: 'The job was cancelled',
   INFERENCE_FAILED: 'Generation failed',
   DAEMON_UNREACHABLE: 'The rbees daemon cannot be reached',

@@ -9,6 +9,7 @@ import { HostsView } from '../hosts/hosts-view';
 import { ModelsView } from '../models/models-view';
 import { WorkersView } from '../workers/workers-view';
 import { ConnectionBanner } from './connection-banner';
+import { FaultBanner } from './fault-banner';
 import { Header } from './header';
 import { Sidebar } from './sidebar';
 import { UnauthorizedScreen } from './unauthorized-screen';
@@ -42,6 +43,7 @@ export function App() {
       <div className="app-main">
         <Header />
         <ConnectionBanner />
+        <FaultBanner />
         <main className="view" data-testid={`view-${view}`}>
           <View />
         </main>

@@ -1,5 +1,7 @@
 import { HistoryApi } from '../../shared/sdk/history';
 import { getClient } from '../api/connection';
+import { isRetryable } from '../api/retryable';
+import { useFaultStore } from '../api/use-fault-store';
 import { clampSettings, DEFAULT_SETTINGS } from './chat-reducers';
 import type { ChatData, ChatSettings } from './chat-types';
 import { HistoryQueue } from './history-queue';
@@ -16,8 +18,7 @@ const RETRY_MS = 2000;
  * the conversations, fetches a conversation's messages when it is opened, and sends every
  * committed change (see historyWrites) through a queue that outlasts the daemon being away.
  */
-export function startChatSync(): () => void {
-  const api = new HistoryApi(getClient());
+export function startChatSync(api = new HistoryApi(getClient())): () => void {
   const queue = new HistoryQueue(api, (write, err) =>
     console.warn(`rbees: the daemon refused a history change (${write.type})`, err.message),
   );
@@ -69,9 +70,12 @@ export function startChatSync(): () => void {
           : {}),
       }));
       loadActive();
-    } catch {
+    } catch (err) {
+      if (stopped) return;
       // The daemon is away (the connection banner says so): the chat works locally meanwhile.
-      if (!stopped) retryTimer = setTimeout(() => void load(), RETRY_MS);
+      if (isRetryable(err)) retryTimer = setTimeout(() => void load(), RETRY_MS);
+      // Anything else (an answer the store cannot merge) would fail the same way every time.
+      else useFaultStore.getState().report('Loading the chat history', err);
     }
   };
 

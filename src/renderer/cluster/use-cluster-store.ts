@@ -2,8 +2,11 @@ import { create } from 'zustand';
 import { applyClusterEvent } from '../../shared/cluster-state';
 import type { ClusterEvent, HostView } from '../../shared/events';
 
-/** `connecting`: no snapshot yet; `live`: following; `reconnecting`: the stream dropped. */
-export type LiveState = 'connecting' | 'live' | 'reconnecting';
+/**
+ * `connecting`: no snapshot yet; `live`: following; `reconnecting`: the stream dropped; `failed`:
+ * it stopped on a bug (the fault banner says which).
+ */
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'failed';
 
 interface ClusterState {
   hosts: HostView[];
@@ -39,8 +42,3 @@ export const useClusterStore = create<ClusterState>()((set) => ({
     }),
   setLive: (live) => set({ live }),
 }));
-
-/** One host's view, or undefined while unknown. */
-export function useHostView(name: string): HostView | undefined {
-  return useClusterStore((state) => state.hosts.find((h) => h.info.name === name));
-}

@@ -44,4 +44,39 @@ describe('SDK client', () => {
       message: 'Model "x" is not installed.',
     });
   });
+
+  it('reports a stream cut mid-way as unreachable, and an abort mid-way as the abort', async () => {
+    const frame = new TextEncoder().encode('event: snapshot\ndata: {}\n\n');
+    const cutAfterOne = (): Response => {
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return controller.error(new TypeError('network error'));
+          sent = true;
+          controller.enqueue(frame);
+        },
+      });
+      return new Response(body);
+    };
+    const client = new Client('http://127.0.0.1:9', {
+      fetch: () => Promise.resolve(cutAfterOne()),
+    });
+    const seen: string[] = [];
+    const failure = await (async () => {
+      for await (const message of client.sse('/api/events')) seen.push(String(message.event));
+    })().catch((err: unknown) => err);
+    expect(seen).toEqual(['snapshot']);
+    expect(failure).toMatchObject({ code: 'DAEMON_UNREACHABLE' });
+    expect((failure as RbeesError).message).toContain(
+      'http://127.0.0.1:9 (the connection dropped: TypeError: network error)',
+    );
+
+    const abort = new AbortController();
+    const aborted = await (async () => {
+      for await (const _message of client.sse('/api/events', { signal: abort.signal })) {
+        abort.abort();
+      }
+    })().catch((err: unknown) => err);
+    expect(aborted).not.toBeInstanceOf(RbeesError);
+  });
 });

@@ -59,8 +59,7 @@ export class Client {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
     const response = await this.request(API.taskEvents(jobId), { headers, signal: options.signal });
-    if (!response.body) throw new RbeesError('INTERNAL', 'The event stream has no body.');
-    for await (const event of decodeInferenceEvents(iterateBody(response.body))) {
+    for await (const event of decodeInferenceEvents(this.bytes(response, options.signal))) {
       yield event;
       if (event.type === 'end' || event.type === 'error') return;
     }
@@ -131,8 +130,29 @@ export class Client {
       headers,
       signal: options.signal,
     });
+    yield* decodeSse(this.bytes(response, options.signal));
+  }
+
+  /**
+   * A stream's bytes. A connection that drops mid-stream (the daemon stopped, the network went)
+   * is DAEMON_UNREACHABLE like one that never opened, so that a caller can tell it from a bug.
+   */
+  private async *bytes(response: Response, signal: AbortSignal | undefined) {
     if (!response.body) throw new RbeesError('INTERNAL', 'The event stream has no body.');
-    yield* decodeSse(iterateBody(response.body));
+    try {
+      yield* iterateBody(response.body);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw this.unreachable(`the connection dropped: ${String(err)}`);
+    }
+  }
+
+  private unreachable(why: string): RbeesError {
+    return new RbeesError(
+      'DAEMON_UNREACHABLE',
+      `Cannot reach the rbees daemon at ${this.baseUrl} (${why}). ` +
+        'Is it running? Start it with `npm run serve` or open the desktop app.',
+    );
   }
 
   private async request(path: string, init: RequestInit): Promise<Response> {
@@ -145,12 +165,7 @@ export class Client {
       const timedOut =
         init.signal?.reason instanceof DOMException && init.signal.reason.name === 'TimeoutError';
       if (init.signal?.aborted && !timedOut) throw err;
-      const why = timedOut ? 'no answer in time' : String(err);
-      throw new RbeesError(
-        'DAEMON_UNREACHABLE',
-        `Cannot reach the rbees daemon at ${this.baseUrl} (${why}). ` +
-          'Is it running? Start it with `npm run serve` or open the desktop app.',
-      );
+      throw this.unreachable(timedOut ? 'no answer in time' : String(err));
     }
     if (!response.ok) throw await errorFromResponse(response);
     return response;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterEvent } from '../../../shared/events';
 import type { HostStatus, ModelEntry, WorkerEntry } from '../../../shared/pool-status';
 import { ClusterEvents } from './cluster-events';
@@ -20,6 +20,7 @@ beforeEach(() => {
   journalCluster(events, store.seen, pino({ level: 'silent' }));
 });
 afterEach(() => {
+  vi.useRealTimers();
   store.close();
   rmSync(home, { recursive: true, force: true });
 });
@@ -51,7 +52,8 @@ const statusEvent = (host: string, models: ModelEntry[], workers: WorkerEntry[])
 };
 
 describe('journalCluster', () => {
-  it('records where models and workers were last seen, writing only changes', async () => {
+  it('records where models and workers were last seen, writing only changes', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     events.publish(statusEvent('mac', [model('tiny'), model('big')], [worker('w1')]));
     events.publish(statusEvent('pc', [model('tiny')], []));
     expect(
@@ -63,7 +65,7 @@ describe('journalCluster', () => {
     expect(store.seen.workers('mac').map((w) => w.id)).toEqual(['w1']);
     const first = store.seen.modelSightings('big')[0]?.seen_at;
 
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    vi.setSystemTime(Date.now() + 5000); // a later sample: a rewrite would show a new seen_at
     events.publish(statusEvent('mac', [model('tiny'), model('big')], []));
     // The models did not change: not rewritten. The workers did.
     expect(store.seen.modelSightings('big')[0]?.seen_at).toBe(first);

@@ -48,7 +48,8 @@ describe('EventLog', () => {
     log.append(token(0));
     const abort = new AbortController();
     const followed = drain(log.subscribe(undefined, abort.signal));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A turn of the event loop: every microtask ran, the follower waits for a live event.
+    await new Promise((resolve) => setImmediate(resolve));
     abort.abort();
     expect(await followed).toEqual(['1:token']);
     expect(log.subscriberCount).toBe(0);

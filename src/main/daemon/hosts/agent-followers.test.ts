@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RbeesError } from '../../../shared/errors';
 import { LineQueue } from '../../ssh';
 import type { ExitStatus, OutputLine } from '../../ssh';
@@ -34,7 +34,6 @@ function fakeHost(host = 'gpu1') {
 }
 
 const log = (line: string): AgentLine => ({ event: 'log', id: 'w1', line });
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
 async function take(lines: AsyncGenerator<AgentLine>, n: number): Promise<string[]> {
   const got: string[] = [];
@@ -58,11 +57,12 @@ describe('AgentFollowers', () => {
     host.say(0, { event: 'logs_live', id: 'w1' });
     expect(await take(firstLines, 1)).toEqual(['b']); // its 1 line of the tail, not the whole
     host.say(0, log('c'));
-    await tick();
+    // The first reader has it, so the backlog has it too: the second joins after 'c'.
+    expect(await take(firstLines, 1)).toEqual(['c']);
     const second = followers.join(workerLogFollow(host.runner, 'w1'), { backlog: 2 });
     const secondLines = second.lines(stop.signal);
     host.say(0, log('d'));
-    expect(await take(firstLines, 2)).toEqual(['c', 'd']);
+    expect(await take(firstLines, 1)).toEqual(['d']);
     expect(await take(secondLines, 3)).toEqual(['b', 'c', 'd']);
     expect(host.runs).toHaveLength(1);
 
@@ -93,8 +93,7 @@ describe('AgentFollowers', () => {
     expect(followers.following('other')).toEqual([]); // the limit is per host
 
     readers[0]?.abort();
-    await tick();
-    expect(host.runs[0]?.stopped).toBe(true);
+    await vi.waitFor(() => expect(host.runs[0]?.stopped).toBe(true));
     expect(host.runs[1]?.stopped).toBe(false);
     expect(() => followers.join(workerLogFollow(host.runner, 'w3'))).not.toThrow();
   });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
-import { HTTP_STATUS, RbeesError, toErrorBody } from '../../../shared/errors';
+import { clientErrorCode, HTTP_STATUS, RbeesError, toErrorBody } from '../../../shared/errors';
 import type { ClusterEvents } from '../cluster/cluster-events';
 import type { ClusterMonitor } from '../cluster/cluster-monitor';
 import type { ClusterWorkers } from '../cluster/cluster-workers';
@@ -53,6 +53,7 @@ export interface ServerDeps {
 }
 
 const CORRELATION_ID = /^[\w.-]{1,128}$/;
+const BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * The daemon's HTTP server: security first (every route needs the token but the public ones),
@@ -65,7 +66,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     loggerInstance: logger,
     // Event streams are long-lived: on close, end them rather than wait for their readers.
     forceCloseConnections: true,
-    bodyLimit: 4 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     // The router's default (100) answers a longer id with a bare 414; let the route's own check
     // (src/shared/ids.ts) refuse it, naming the field and what is allowed.
     routerOptions: { maxParamLength: 4096 },
@@ -118,12 +119,21 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   return app;
 }
 
-/** Fastify's own errors (bad JSON, body too large) become BAD_REQUEST with their message. */
+/** What to do about fastify's own 4xx, by status. */
+const CLIENT_ERROR_FIX: Record<number, string> = {
+  413: ` (the limit is ${BODY_LIMIT / 1024 / 1024} MiB; model files go up as a streamed upload)`,
+  415: ' — send Content-Type: application/json',
+};
+
+/** Fastify's own errors (bad JSON, body too large, no parser for its type) with their codes. */
 function asRbeesError(err: unknown): unknown {
   if (err instanceof RbeesError) return err;
-  const fastifyError = err as { statusCode?: number; message?: string };
-  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return new RbeesError('BAD_REQUEST', `Invalid request: ${fastifyError.message ?? 'bad body'}.`);
+  const { statusCode: status, message } = err as { statusCode?: number; message?: string };
+  if (status && status >= 400 && status < 500) {
+    return new RbeesError(
+      clientErrorCode(status),
+      `Invalid request: ${message ?? 'bad body'}${CLIENT_ERROR_FIX[status] ?? ''}.`,
+    );
   }
   return err;
 }

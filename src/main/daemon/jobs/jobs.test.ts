@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RbeesError } from '../../../shared/errors';
 import type { InferenceEvent, JobPriority, ParsedTaskRequest } from '../../../shared/inference';
 import { checkContextFit, promptTokensAtLeast } from './admission';
@@ -20,6 +20,10 @@ async function eventsOf(job: { events: { subscribe(): AsyncIterable<InferenceEve
 }
 
 describe('Jobs', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('journals every status change with host, worker, timings and token counts', async () => {
     const h = fakeJobs();
     h.cluster.add('w1', 'a', 1, 'gpu-box');
@@ -65,6 +69,7 @@ describe('Jobs', () => {
   });
 
   it('tells waiting jobs their position at most every 250 ms, the latest one last', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const h = fakeJobs();
     h.cluster.add('w1', 'a', 1);
     const first = await h.jobs.submit(task());
@@ -79,10 +84,36 @@ describe('Jobs', () => {
     const last = waiting[5] as (typeof waiting)[number];
     const told = () => queuedPositions(last.events.snapshot());
     expect(told().at(-1)).not.toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(249);
+    expect(told().at(-1)).not.toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(told().at(-1)).toBe(0);
     expect(told().length).toBeLessThan(5);
     expect(h.executions.map((e) => e.job).slice(0, 2)).toEqual([first.id, waiting[0]?.id]);
+  });
+
+  it('close() cancels every job and leaves no timer behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const h = fakeJobs();
+    h.cluster.add('w1', 'a', 1);
+    const done = await h.jobs.submit(task());
+    const running = await h.jobs.submit(task());
+    const waiting = [await h.jobs.submit(task()), await h.jobs.submit(task())];
+    await settle();
+    h.executions[0]?.step('end'); // a finished job is kept a while: a timer forgets it
+    await settle();
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+
+    h.jobs.close();
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+    expect((await eventsOf(done)).at(-1)).toMatchObject({ type: 'end' });
+    for (const job of [running, ...waiting]) {
+      expect((await eventsOf(job)).at(-1)).toMatchObject({
+        type: 'error',
+        data: { code: 'CANCELLED' },
+      });
+    }
   });
 
   it('refuses a job past capacity with QUEUE_FULL and a Retry-After hint', async () => {

@@ -58,6 +58,9 @@ export class Jobs {
   private readonly finishedOrder: string[] = [];
   private positionsTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Every timer pending, so that close() leaves none behind. */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
   private positionsAt = 0;
 
   constructor(private readonly deps: JobsDeps) {
@@ -151,7 +154,11 @@ export class Jobs {
 
   /** Fails every queued and running job; used at shutdown. */
   close(): void {
+    this.closed = true;
     for (const job of this.jobs.values()) this.cancelJob(job);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.retryTimer = this.positionsTimer = undefined;
   }
 
   /** Every model id a request may name: local files and what the cluster's workers serve. */
@@ -183,14 +190,13 @@ export class Jobs {
     // A job whose wait is not over gets a pump of its own when it is: a timer may fire a little
     // before Date.now() says the wait is over, and nothing else may wake the queue after it.
     if (nextRetry < Infinity && !this.retryTimer) {
-      this.retryTimer = setTimeout(
+      this.retryTimer = this.later(
         () => {
           this.retryTimer = undefined;
           this.pump();
         },
         nextRetry - now + 1,
       );
-      this.retryTimer.unref();
     }
     this.queueChanged();
   }
@@ -242,7 +248,7 @@ export class Jobs {
         // Other events pump the queue too (this very lease's release does): the job sits out
         // its wait whatever wakes the queue meanwhile.
         job.retryAt = Date.now() + wait;
-        setTimeout(() => this.pump(), wait).unref();
+        this.later(() => this.pump(), wait);
         return;
       }
       // Anything else (a socket reset mid-stream) means the worker went away: settle() reports
@@ -291,7 +297,7 @@ export class Jobs {
     this.deps.logger.info({ job: job.id, model: job.modelId, status }, 'job finished');
     // The timer holds the id only: holding the job would keep its events alive past the cap.
     const { id } = job;
-    setTimeout(() => this.jobs.delete(id), KEEP_FINISHED_MS).unref();
+    this.later(() => this.jobs.delete(id), KEEP_FINISHED_MS);
     this.finishedOrder.push(job.id);
     while (this.finishedOrder.length > KEEP_FINISHED_MAX) {
       this.jobs.delete(this.finishedOrder.shift() as string);
@@ -335,11 +341,22 @@ export class Jobs {
     const every = this.deps.positionsEveryMs ?? POSITIONS_EVERY_MS;
     const wait = this.positionsAt + every - Date.now();
     if (wait <= 0) return this.publishPositions();
-    this.positionsTimer = setTimeout(() => {
+    this.positionsTimer = this.later(() => {
       this.positionsTimer = undefined;
       this.publishPositions();
     }, wait);
-    this.positionsTimer.unref();
+  }
+
+  /** A timer of the scheduler's: it never keeps a process up, and none is set after close(). */
+  private later(run: () => void, ms: number): NodeJS.Timeout | undefined {
+    if (this.closed) return undefined;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+    return timer;
   }
 
   private publishPositions(): void {

@@ -39,13 +39,13 @@ export class Store<J extends JournaledJob = JournaledJob> {
     const db = openDatabase(file);
     try {
       migrate(db, file);
+      const store = new Store<J>(db, file);
+      store.hosts.importLegacy(home);
+      return store;
     } catch (err) {
       db.close();
       throw err;
     }
-    const store = new Store<J>(db, file);
-    store.hosts.importLegacy(home);
-    return store;
   }
 
   close(): void {

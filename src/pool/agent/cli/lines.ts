@@ -53,5 +53,3 @@ export type AgentLine =
   | { event: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { event: 'updated'; dir: string; before: string; after: string }
   | { event: 'error'; code: ErrorCode; message: string; details?: Record<string, unknown> };
-
-export type AgentEvent = AgentLine['event'];

@@ -29,10 +29,17 @@ export async function sha256File(
 /** The hash in `<file>.sha256`: `sha256sum` output (`HEX  name`) or the bare hex. */
 export async function readSidecar(modelPath: string): Promise<string | undefined> {
   let text: string;
+  const path = `${modelPath}.sha256`;
   try {
-    text = await readFile(`${modelPath}.sha256`, 'utf8');
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // A sidecar that is there but cannot be read must not let the file pass unchecked.
+    throw new RbeesError(
+      'BAD_REQUEST',
+      `${path}: cannot read the checksum beside the model (${(err as Error).message}) — make it readable, or remove it to verify without it`,
+      { path },
+    );
   }
   const first = text.trim().split(/\s+/)[0] ?? '';
   if (!/^[0-9a-f]{64}$/i.test(first)) {

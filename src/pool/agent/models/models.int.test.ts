@@ -1,6 +1,6 @@
 /** `rbees-pool models …` end to end on generated GGUF models in a temporary RBEES_HOME. */
 import { createHash } from 'node:crypto';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../../scripts/test-models';
@@ -109,6 +109,19 @@ describe('rbees-pool models', () => {
       code: 'CHECKSUM_MISMATCH',
       details: { expected: [{ source: 'sidecar' }] },
     });
+  });
+
+  it('refuses a sidecar it cannot read rather than verifying without it', async () => {
+    const sidecar = join(home.models, 'script.gguf.sha256');
+    await mkdir(sidecar); // unreadable as a file, even to root (EISDIR, as EACCES for a user)
+    try {
+      const run = await runAgent(['models', 'verify', 'script', '--json'], env);
+      expect(run.code).toBe(1);
+      expect(run.last).toMatchObject({ code: 'BAD_REQUEST', details: { path: sidecar } });
+      expect(String(run.last.message)).toMatch(/cannot read the checksum beside the model/);
+    } finally {
+      await rm(sidecar, { recursive: true });
+    }
   });
 
   it('removes a model with its sidecar; an unknown id is MODEL_NOT_FOUND listing what is there', async () => {

@@ -126,7 +126,7 @@ const listCommand: Command = {
   async run(argv, out) {
     positionals(parseCommand(argv, {}, LIST_USAGE).positionals, [], LIST_USAGE);
     const { liveWorkers } = await import('./worker-state');
-    const { workers, cleaned } = await liveWorkers(workersDir());
+    const { workers, cleaned, unreadable } = await liveWorkers(workersDir());
     const rows = workers.map(
       (w) =>
         `${w.id}  ${w.model}  ${w.backend}  127.0.0.1:${w.port ?? '-'}  pid ${w.pid}  ${w.status}${w.slots_total === null ? '' : `  slots ${w.slots_busy}/${w.slots_total}`}`,
@@ -135,7 +135,9 @@ const listCommand: Command = {
       ...(rows.length > 0 ? rows : ['no workers running']),
       ...cleaned.map((id) => `(removed stale entry ${id})`),
     ].join('\n');
-    out.emit({ event: 'workers', workers, cleaned }, human);
+    // `unreadable` only when there are some: the line stays what older daemons read.
+    const lost = unreadable.length > 0 ? { unreadable } : {};
+    out.emit({ event: 'workers', workers, cleaned, ...lost }, human);
   },
 };
 

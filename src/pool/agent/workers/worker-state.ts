@@ -5,6 +5,7 @@
  */
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RbeesError, toErrorBody, type ErrorBody } from '../../../shared/errors';
 import { WORKER_ROUTES, type WorkerStatus } from '../../../shared/inference';
 import { bearer } from '../../../shared/worker-auth';
 import { processCommand, processState } from './process-info';
@@ -25,14 +26,45 @@ export async function writeState(dir: string, state: WorkerRecord): Promise<void
   await writeFile(join(dir, `${state.id}.pid`), `${state.pid}\n`, { mode: 0o600 });
 }
 
-/** A state file written by an agent that gave workers no secret reads with `secret: null`. */
+/**
+ * The worker's state, or undefined when it has no file. A file that cannot be read or is not a
+ * worker's state is WORKER_STATE_UNREADABLE: its worker may well run, and taking it for gone
+ * would let a stop, a spawn or a model delete go ahead past it. A state file written by an agent
+ * that gave workers no secret reads with `secret: null`.
+ */
 export async function readState(dir: string, id: string): Promise<WorkerRecord | undefined> {
+  const path = statePath(dir, id);
+  let text: string;
   try {
-    const state = JSON.parse(await readFile(statePath(dir, id), 'utf8')) as WorkerRecord;
-    return { ...state, secret: typeof state.secret === 'string' ? state.secret : null };
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const fix = `make it readable by this user (chmod 600 ${path})`;
+    throw unreadable(dir, id, (err as Error).message, fix);
   }
+  let state: Partial<WorkerRecord> | null;
+  try {
+    state = JSON.parse(text) as Partial<WorkerRecord> | null;
+  } catch (err) {
+    throw unreadable(dir, id, `not JSON: ${(err as Error).message}`, STOP_BY_HAND);
+  }
+  if (typeof state !== 'object' || state === null || typeof state.pid !== 'number') {
+    throw unreadable(dir, id, 'not a worker state (no pid)', STOP_BY_HAND);
+  }
+  const record = state as WorkerRecord;
+  return { ...record, secret: typeof record.secret === 'string' ? record.secret : null };
+}
+
+const STOP_BY_HAND =
+  'stop its process by hand (kill the pid in its .pid file), then remove both files';
+
+function unreadable(dir: string, id: string, why: string, fix: string): RbeesError {
+  const path = statePath(dir, id);
+  return new RbeesError(
+    'WORKER_STATE_UNREADABLE',
+    `worker ${id}: cannot read its state file ${path} (${why}); its process may still run — ${fix}`,
+    { id, path },
+  );
 }
 
 export async function removeState(dir: string, id: string): Promise<void> {
@@ -40,13 +72,33 @@ export async function removeState(dir: string, id: string): Promise<void> {
   await rm(join(dir, `${id}.pid`), { force: true });
 }
 
-export async function readAllStates(dir: string): Promise<WorkerRecord[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+/** Every worker's state; the ones that cannot be read come apart, each with its error. */
+export async function readAllStates(
+  dir: string,
+): Promise<{ states: WorkerRecord[]; unreadable: ErrorBody[] }> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    // No folder yet: no worker was ever spawned here.
+    if (err.code === 'ENOENT') return [] as string[];
+    throw new RbeesError(
+      'WORKER_STATE_UNREADABLE',
+      `cannot list the workers in ${dir} (${err.message}) — make it this user's (chmod 700 ${dir})`,
+      { path: dir },
+    );
+  });
   const ids = names
     .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
     .map((n) => n.slice(0, -5));
-  const states = await Promise.all(ids.map((id) => readState(dir, id)));
-  return states.filter((s): s is WorkerRecord => s !== undefined && typeof s.pid === 'number');
+  const read = await Promise.all(
+    ids.map((id) => readState(dir, id).catch((err: unknown) => toErrorBody(err))),
+  );
+  const states: WorkerRecord[] = [];
+  const unreadable: ErrorBody[] = [];
+  for (const entry of read) {
+    if (entry === undefined) continue; // removed meanwhile
+    if ('code' in entry) unreadable.push(entry);
+    else states.push(entry);
+  }
+  return { states, unreadable };
 }
 
 /**
@@ -82,12 +134,14 @@ export async function fetchStatus(port: number, secret: string): Promise<WorkerS
 
 /**
  * The live workers with their status and secrets (for `worker list --json`, whose reader holds
- * the SSH session); dead ones' files are removed and their ids returned.
+ * the SSH session); dead ones' files are removed and their ids returned. A state file that cannot
+ * be read is reported (on stderr, the agent's log, and in `unreadable`), never taken for gone.
  */
 export async function liveWorkers(
   dir: string,
-): Promise<{ workers: AgentWorkerEntry[]; cleaned: string[] }> {
-  const states = await readAllStates(dir);
+): Promise<{ workers: AgentWorkerEntry[]; cleaned: string[]; unreadable: ErrorBody[] }> {
+  const { states, unreadable } = await readAllStates(dir);
+  for (const error of unreadable) process.stderr.write(`rbees-pool: ${error.message}\n`);
   const checked = await Promise.all(
     states.map(async (state) => {
       if (!(await isAlive(state))) return { state, entry: undefined };
@@ -111,7 +165,7 @@ export async function liveWorkers(
     cleaned.push(state.id);
   }
   const workers = checked.flatMap(({ entry }) => (entry === undefined ? [] : [entry]));
-  return { workers: workers.sort((a, b) => a.id.localeCompare(b.id)), cleaned };
+  return { workers: workers.sort((a, b) => a.id.localeCompare(b.id)), cleaned, unreadable };
 }
 
 /** An entry for reports that others may see (`status`): everything but the secret. */

@@ -163,11 +163,20 @@ describe('rbees-pool worker', () => {
       { cwd: REPO, env: { ...process.env, ...env } },
     );
     const followed: Record<string, unknown>[] = [];
-    createInterface({ input: follow.stdout }).on('line', (line) =>
-      followed.push(JSON.parse(line) as Record<string, unknown>),
-    );
+    let live: () => void = () => {};
+    const following = new Promise<void>((resolve) => (live = resolve));
+    createInterface({ input: follow.stdout }).on('line', (line) => {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      followed.push(parsed);
+      if (parsed.event === 'logs_live') live();
+    });
     const followExit = once(follow, 'exit');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // let it start (tsx) before the stop
+    // The stop must come once it follows: it says so with `logs_live`, after the tail.
+    const first = await Promise.race([
+      following.then(() => 'following'),
+      followExit.then(() => 'exited'),
+    ]);
+    expect(first).toBe('following');
 
     const stop = await runAgent(['worker', 'stop', 'w1', '--json'], env);
     expect(stop.code).toBe(0);
