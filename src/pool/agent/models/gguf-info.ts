@@ -1,34 +1,17 @@
 import type { GgufFileInfo } from 'node-llama-cpp';
 import type { ModelDetails, ModelEntry } from '../../../shared/pool-status';
+import { cachedFacts, type Facts } from './facts-cache';
 import { fitOf, insightsOf } from './fit-estimate';
 
 /**
  * Header facts of each model, and what it needs in memory (fit-estimate.ts). readGgufFileInfo
  * reads only the header and its tensor table in JS (no llama.cpp, no GPU), cheap even for 70B
- * files. node-llama-cpp is imported here, not at the top, because importing it costs ~0.5 s.
- *
- * `serve --stdio` answers `models list` for as long as the SSH session lasts: a file whose size
- * and modification time are unchanged keeps its answer, so a listing rereads only what changed.
+ * files. node-llama-cpp is imported here, not at the top, because importing it costs ~0.5 s; a
+ * file whose size and modification time are unchanged is answered from facts-cache.ts.
  */
-type Facts = Omit<ModelDetails, keyof ModelEntry>;
-const known = new Map<string, { size: number; modified: string; facts: Facts }>();
-
 export async function withGgufDetails(models: readonly ModelEntry[]): Promise<ModelDetails[]> {
-  for (const path of known.keys()) {
-    if (!models.some((m) => m.path === path)) known.delete(path);
-  }
   if (models.length === 0) return [];
-  return Promise.all(
-    models.map(async (model): Promise<ModelDetails> => {
-      const cached = known.get(model.path);
-      if (cached && cached.size === model.size_bytes && cached.modified === model.modified_at) {
-        return { ...model, ...cached.facts };
-      }
-      const facts = await factsOf(model.path);
-      known.set(model.path, { size: model.size_bytes, modified: model.modified_at, facts });
-      return { ...model, ...facts };
-    }),
-  );
+  return cachedFacts(models, (model) => factsOf(model.path));
 }
 
 async function factsOf(path: string): Promise<Facts> {
