@@ -8,6 +8,10 @@ import type { DaemonProcess } from '../scripts/testing/daemon-process';
 import type { HfStandIn } from '../scripts/testing/hf-stand-in';
 import { startPool, type PoolFixture } from '../scripts/testing/pool-fixture';
 import type { TestHost } from '../scripts/testing/test-hosts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSparseModel } from '../scripts/test-models';
 import { API } from '../src/shared/api';
 import { expect, shots, test } from './fixtures';
 
@@ -22,6 +26,7 @@ const KiB = 1024;
 let pool: PoolFixture;
 let hf: HfStandIn;
 let daemon: DaemonProcess;
+let sparseDir: string;
 
 test.describe.configure({ mode: 'serial' });
 // Tall enough for both hosts' sections in one screenshot.
@@ -29,6 +34,13 @@ test.use({ viewport: { width: 1280, height: 1280 } });
 
 test.beforeAll(async ({ models }) => {
   test.setTimeout(180_000);
+  // A 70B-shaped model on paper (~73 GB, a sparse file): far more than this computer's RAM.
+  sparseDir = await mkdtemp(join(tmpdir(), 'rbees-e2e-sparse-'));
+  const big = join(sparseDir, 'llama-70b.gguf');
+  await writeSparseModel(big, {
+    ...{ vocab: 32000, embd: 8192, layers: 80, heads: 64, headsKv: 8, ff: 28672 },
+    ...{ ctx: 131072, quant: 'q8_0', name: 'llama-70b' },
+  });
   pool = await startPool({
     hosts: { count: 1, fakeNvidiaSmi: { 0: 'h200-idle' } },
     hfRepos: { [REPO]: { files: { [SMALL_FILE]: models.script, [BIG_FILE]: models.scriptSlow } } },
@@ -36,6 +48,7 @@ test.beforeAll(async ({ models }) => {
       models: [
         { path: models.script, as: 'script.gguf' },
         { path: models.tiny, as: 'tiny.gguf' },
+        { path: big, as: 'llama-70b.gguf' },
       ],
     },
   });
@@ -47,6 +60,7 @@ test.beforeAll(async ({ models }) => {
 test.afterAll(async () => {
   hf?.setThrottle(undefined);
   await pool?.stop();
+  if (sparseDir) await rm(sparseDir, { recursive: true, force: true });
 });
 
 async function openModels(page: Page): Promise<void> {
@@ -72,7 +86,17 @@ test('lists each host: the remote host empty, this computer with its models and 
   const script = local.locator('[data-testid="model-row"][data-model="script"]');
   await expect(script).toContainText('llama');
   await expect(script.getByTestId('model-fit')).toHaveAttribute('aria-label', /^Estimate: /);
+  // node-llama-cpp's numbers, from this computer's agent: RAM at the default context, and the
+  // largest context that fits (all of it, 4K, for a 2.4 MB model).
+  await expect(script.getByTestId('model-need')).toHaveText(/^\d+(\.\d+)? MB RAM at 2K ctx$/);
+  await expect(script.locator('.fit-chip')).toHaveText('CPU ✓up to 4K');
   await expect(local.locator('[data-testid="model-row"][data-model="tiny"]')).toBeVisible();
+  const big = local.locator('[data-testid="model-row"][data-model="llama-70b"]');
+  await expect(big.getByTestId('model-fit')).toHaveAttribute(
+    'aria-label',
+    'Estimate: does not fit CPU',
+  );
+  await expect(big.getByTestId('model-need')).toHaveText(/^7\d\.\d GB RAM at 2K ctx$/);
   // The fake nvidia-smi reports an idle H200: a 2 MB model fits its GPU 0.
   await expect(remote.getByRole('textbox', { name: /Model reference/ })).toBeVisible();
   await shots(page, 'models-overview');
@@ -106,6 +130,8 @@ test('downloads to the host with visible progress, survives a cut transfer, list
     'aria-label',
     'Estimate: fits GPU 0',
   );
+  await expect(model.getByTestId('model-need')).toHaveText(/^\d+(\.\d+)? MB VRAM at 2K ctx$/);
+  await expect(model.locator('.fit-chip')).toHaveAttribute('data-max-ctx', '4096');
   await expect(remote.getByTestId('host-models-empty')).toHaveCount(0);
   await shots(page, 'models-downloaded', remote);
 });

@@ -157,8 +157,16 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 const alignUp = (value: number): number => Math.ceil(value / GGUF_ALIGNMENT) * GGUF_ALIGNMENT;
 const elementCount = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
-/** Writes `file` to `path` (GGUF v3, little-endian) and returns its size in bytes. */
-export async function writeGguf(path: string, file: GgufFile): Promise<number> {
+/**
+ * Writes `file` to `path` (GGUF v3, little-endian) and returns its size in bytes. `sparse`: the
+ * header only, the file extended to its full size with a hole for the tensor data (reads as
+ * zeros, uses no disk): a model of any size on paper, for what reads headers (fit estimates).
+ */
+export async function writeGguf(
+  path: string,
+  file: GgufFile,
+  options: { sparse?: boolean } = {},
+): Promise<number> {
   const header = new HeaderBuilder();
   header.u32(GGUF_MAGIC);
   header.u32(GGUF_VERSION);
@@ -186,7 +194,8 @@ export async function writeGguf(path: string, file: GgufFile): Promise<number> {
   const handle = await open(path, 'w');
   try {
     await handle.write(headerBytes);
-    for (const tensor of file.tensors) await writeTensorData(handle, tensor);
+    if (options.sparse) await handle.truncate(headerBytes.length + dataSize);
+    else for (const tensor of file.tensors) await writeTensorData(handle, tensor);
   } finally {
     await handle.close();
   }

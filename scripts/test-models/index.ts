@@ -1,5 +1,7 @@
 /** Entry point for test setups (Vitest / Playwright globalSetup): makes sure the models exist. */
 import { fileURLToPath } from 'node:url';
+import { writeGguf } from './gguf-writer';
+import { buildLlamaModel, type LlamaModelParams } from './llama-model';
 import { ensureModelFile } from './model-file';
 import { SCRIPT_LONG_TEXT, SCRIPT_TEXT, TEST_MODELS } from './standard-models';
 
@@ -40,4 +42,15 @@ export async function ensureTestModels(dir = testModelsDir()): Promise<TestModel
     scriptText: SCRIPT_TEXT,
     scriptLongText: SCRIPT_LONG_TEXT,
   };
+}
+
+/**
+ * A llama model of any shape on paper: its real header and tensor table, the tensor data a hole
+ * (a sparse file, no disk used). Llama.cpp cannot run it; header readers see a model of its size.
+ */
+export async function writeSparseModel(
+  path: string,
+  shape: Omit<LlamaModelParams, 'seed' | 'name'> & { name?: string },
+): Promise<number> {
+  return writeGguf(path, buildLlamaModel({ seed: 1, name: 'sparse', ...shape }), { sparse: true });
 }

@@ -61,7 +61,36 @@ export interface ModelDetails extends ModelEntry {
   /** llama.cpp's file type name, e.g. `Q4_K_M`, `F16`. */
   file_type?: string;
   context_length?: number;
+  /** What loading it needs (absent when the header is unreadable, or from an older agent). */
+  fit?: ModelFit;
+  /** Why there is no `fit` although the header was read (node-llama-cpp's addon would not load). */
+  fit_error?: string;
   error?: string;
+}
+
+/**
+ * Memory for one context size, by node-llama-cpp's estimate from the GGUF header
+ * (`GgufInsights`, src/pool/agent/models/fit-estimate.ts). Bytes; the padding node-llama-cpp keeps
+ * free on each device is not in them (src/shared/model-fit.ts adds it when judging).
+ */
+export interface FitPoint {
+  /** Context tokens per slot. */
+  ctx: number;
+  /** Every layer on one GPU: the VRAM there, and the RAM beside it (input embeddings, outputs). */
+  gpu_vram_bytes: number;
+  gpu_ram_bytes: number;
+  /** No GPU: all of it in RAM. */
+  cpu_ram_bytes: number;
+}
+
+/** A model's needs as `models list` reports them: the numbers the UI shows and the spawn checks. */
+export interface ModelFit {
+  /** Parallel generations the points are for (the spawn's default). */
+  slots: number;
+  /** The context a spawn without --ctx is checked at; one of the points. */
+  default_ctx: number;
+  /** Ascending ctx: powers of two from 256 up to the trained context, which is the last. */
+  points: FitPoint[];
 }
 
 export type WorkerBackend = 'auto' | 'cpu' | 'cuda' | 'metal' | 'vulkan';

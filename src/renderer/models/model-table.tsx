@@ -5,7 +5,8 @@ import { useChatStore } from '../chat/use-chat-store';
 import { formatBytes } from '../ui/format';
 import { ModelsIcon, TrashIcon } from '../ui/icons';
 import { TableHead, type Column } from '../ui/table-head';
-import { describeVerdict, estimateFit, FIT_RULE } from './fit';
+import { FitChips } from './fit-chips';
+import { FIT_RULE } from './fit';
 import { hostInSentence } from './host-label';
 import { formatContext, formatParams, formatQuant } from './model-format';
 import type { HostModels } from './use-host-models-store';
@@ -108,7 +109,7 @@ function ModelRow({ host, status, model, onDelete }: ModelRowProps) {
       <td className="num">{formatContext(model.context_length)}</td>
       <td className="num">{formatBytes(model.size_bytes)}</td>
       <td>
-        <FitChips size={model.size_bytes} status={status} />
+        <FitChips model={model} status={status} />
       </td>
       <td className="actions">
         <span className="model-actions">
@@ -137,35 +138,6 @@ function ModelRow({ host, status, model, onDelete }: ModelRowProps) {
         </span>
       </td>
     </tr>
-  );
-}
-
-/** "GPU 0 ✓ · GPU 1 ✕": one chip per GPU (or CPU), the numbers and the rule in the tooltip. */
-function FitChips({ size, status }: { size: number; status: HostStatus | null }) {
-  if (!status) return <span className="muted">—</span>;
-  const verdicts = estimateFit(size, status);
-  const summary = verdicts.map(describeVerdict).join('\n');
-  const words = verdicts
-    .map((v) => `${v.fits === null ? 'unknown on' : v.fits ? 'fits' : 'does not fit'} ${v.label}`)
-    .join(', ');
-  return (
-    <span
-      className="fit-chips"
-      data-testid="model-fit"
-      title={`${summary}\n${FIT_RULE}`}
-      aria-label={`Estimate: ${words}`}
-      role="img"
-    >
-      {verdicts.map((v) => (
-        <span
-          key={v.label}
-          className="fit-chip"
-          data-fits={v.fits === null ? 'unknown' : String(v.fits)}
-        >
-          {v.label} {v.fits === null ? '?' : v.fits ? '✓' : '✕'}
-        </span>
-      ))}
-    </span>
   );
 }
 

@@ -10,8 +10,9 @@ import { DOWNLOAD_USAGE } from '../download/usage';
 const LIST_USAGE = `usage: rbees-pool models list [--json]
 
 Lists the .gguf files in $RBEES_HOME/models (default ~/.rbees/models) with their GGUF header:
-architecture, parameter count, quantization, context length. A file that is not a readable GGUF
-is listed with an error.
+architecture, parameter count, quantization, context length, and the memory it needs
+(node-llama-cpp's estimate; with --json per context size: the numbers \`worker spawn\` checks).
+A file that is not a readable GGUF is listed with an error.
 ${COMMON_HELP}`;
 
 const RM_USAGE = `usage: rbees-pool models rm <id> [--json]
@@ -39,7 +40,13 @@ function describe(m: ModelDetails): string {
     m.file_type,
     m.context_length !== undefined ? `ctx ${m.context_length}` : undefined,
   ];
-  return `${m.id}  ${formatBytes(m.size_bytes)}  ${facts.filter((f) => f !== undefined).join(', ')}`;
+  const line = `${m.id}  ${formatBytes(m.size_bytes)}  ${facts.filter((f) => f !== undefined).join(', ')}`;
+  const point = m.fit?.points.find((p) => p.ctx === m.fit?.default_ctx);
+  if (point === undefined) return m.fit_error === undefined ? line : `${line}\n  ${m.fit_error}`;
+  const needs =
+    `needs ${formatBytes(point.gpu_vram_bytes)} VRAM + ${formatBytes(point.gpu_ram_bytes)} RAM on a GPU, ` +
+    `${formatBytes(point.cpu_ram_bytes)} RAM on the CPU (context ${point.ctx}, ${m.fit?.slots} slot(s))`;
+  return `${line}\n  ${needs}`;
 }
 
 const list: Command = {

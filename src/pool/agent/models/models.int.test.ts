@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../../scripts/test-models';
 import { runAgent, tempHome } from '../../../../scripts/testing/agent-process';
+import type { ModelFit } from '../../../shared/pool-status';
 
 let home: Awaited<ReturnType<typeof tempHome>>;
 let env: NodeJS.ProcessEnv;
@@ -48,11 +49,20 @@ describe('rbees-pool models', () => {
       size_bytes: 2388032,
     });
     expect(models[1]).not.toHaveProperty('error');
+    // What it needs, by node-llama-cpp's estimate: per context, from 256 to the trained 4096.
+    const fit = models[1]?.fit as ModelFit;
+    expect(fit).toMatchObject({ slots: 1, default_ctx: 2048 });
+    expect(fit.points.map((p) => p.ctx)).toEqual([256, 512, 1024, 2048, 4096]);
+    expect(fit.points[0]?.cpu_ram_bytes).toBeGreaterThan(2388032 * 0.98);
+    expect(models[0]).not.toHaveProperty('fit');
     expect(Date.parse(String(models[1]?.modified_at))).toBeGreaterThan(0);
 
     const human = await runAgent(['models', 'list'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^script +2\.3 MiB +llama, ALL_F32, ctx 4096$/m);
+    expect(human.stdout).toMatch(
+      /^script .*\n {2}needs [\d.]+ MiB VRAM \+ [\d.]+ MiB RAM on a GPU, [\d.]+ MiB RAM on the CPU \(context 2048, 1 slot\(s\)\)$/m,
+    );
     expect(human.stdout).toMatch(/^notes +32 B +ERROR not a readable GGUF file/m);
   });
 

@@ -20,6 +20,7 @@ import { waitForReady } from './worker-ready';
 import { findModel } from '../models/model-store';
 import { modelsDir, openPrivateLog, workerLogPath, workersDir } from '../paths';
 import { checkFits } from './preflight';
+import { estimateFile } from '../models/fit-estimate';
 import { signalGroup, waitGone } from './process-info';
 import type { WorkerBackend, WorkerRecord } from '../../../shared/pool-status';
 import { newWorkerSecret, WORKER_SECRET_ENV } from '../../../shared/worker-auth';
@@ -45,11 +46,10 @@ export async function spawnWorker(
     options.backend === 'cuda' || options.backend === 'vulkan' || options.backend === 'auto';
   checkFits({
     model: model.id,
-    fileBytes: model.size_bytes,
+    need: await estimateFile(model.path, options.ctx, options.slots),
     backend: options.backend,
     gpu: options.gpu,
     slots: options.slots,
-    ctx: options.ctx,
     gpus: needsProbe && platform() !== 'darwin' ? (await probeGpus()).gpus : [],
     ram: { total: totalmem(), free: freemem() },
     platform: platform(),

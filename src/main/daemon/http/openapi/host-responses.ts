@@ -15,7 +15,9 @@ import type {
 } from '../../../../shared/hosts';
 import type {
   DownloadState,
+  FitPoint,
   ModelDetails,
+  ModelFit,
   ModelEntry,
   WorkerBackend,
   WorkerEntry,
@@ -97,6 +99,8 @@ export const hostSchemas = {
       size_label: s.str,
       file_type: s.str,
       context_length: s.int,
+      fit: s.ref('ModelFit'),
+      fit_error: s.str,
       error: s.str,
     },
     {
@@ -106,9 +110,23 @@ export const hostSchemas = {
       size_label: true,
       file_type: true,
       context_length: true,
+      fit: true,
+      fit_error: true,
       error: true,
     },
   ),
+  ModelFit: s.object<ModelFit>({
+    slots: s.int,
+    default_ctx: s.int,
+    points: s.arrayOf(
+      s.object<FitPoint>({
+        ctx: s.int,
+        gpu_vram_bytes: s.int,
+        gpu_ram_bytes: s.int,
+        cpu_ram_bytes: s.int,
+      }),
+    ),
+  }),
   HostModelsResponse: s.object<HostModelsResponse>({
     models_dir: s.str,
     models: s.arrayOf(s.ref('ModelDetails')),
