@@ -15,6 +15,7 @@ import { RemoveDialog } from './remove-dialog';
 import { TrustDialog } from './trust-dialog';
 import { useHostsStore } from './use-hosts-store';
 import './hosts.css';
+import './host-dialogs.css';
 
 /** Ages on the cards ("updated 20 s ago") move on without polling the daemon. */
 const TICK_MS = 5000;
