@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorBody, ErrorCode } from './errors';
 import type { ChatMessageSchema, ExecuteRequestSchema, TaskRequestSchema } from './schemas';
+import type { WorkerStatusSchema } from './worker-schemas';
 
 export { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
@@ -107,15 +108,7 @@ export interface WorkerHealth {
 }
 
 /** `GET /status` on a worker (with its secret): what it serves and how busy it is. */
-export interface WorkerStatus {
-  status: 'loading' | 'ready';
-  model: string;
-  backend: string;
-  slots_total: number;
-  slots_busy: number;
-  context_size: number;
-  pid: number;
-}
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 /** The one line a worker prints on stdout when it can serve. */
 export interface WorkerReadyLine {

@@ -9,10 +9,16 @@ import type {
 } from '../../../../shared/hosts';
 import { StartDownloadSchema } from '../../../../shared/host-schemas';
 import { checkId, DOWNLOAD_ID, MODEL_ID } from '../../../../shared/ids';
-import type { DownloadState, ModelDetails } from '../../../../shared/pool-status';
 import { parseBody } from '../../../../shared/validation';
 import type { AgentFollowers } from '../../hosts/agent-followers';
-import { agentAnswer, agentCall } from '../../hosts/agent-runner';
+import {
+  cancelDownloadOn,
+  listDownloadsOn,
+  listModelsOn,
+  removeModelOn,
+  startDownloadOn,
+  verifyModelOn,
+} from '../../hosts/agent-models';
 import { downloadFollow } from '../../hosts/follows';
 import type { ClusterMonitor } from '../../cluster/cluster-monitor';
 import type { HostRegistry } from '../../hosts/host-registry';
@@ -37,26 +43,20 @@ export function hostModelRoutes(
   app.addContentTypeParser(OCTET_STREAM, (_request, _payload, done) => done(null));
 
   app.get<Host>(`${API.hosts}/:name/models`, async (request): Promise<HostModelsResponse> => {
-    const runner = await hosts.agent(request.params.name);
-    const answer = await agentAnswer(runner, ['models', 'list'], 'models');
-    return {
-      models_dir: String(answer.models_dir),
-      models: answer.models as ModelDetails[],
-    };
+    const { models_dir, models } = await listModelsOn(await hosts.agent(request.params.name));
+    return { models_dir, models };
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
     const id = checkId(MODEL_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    await agentAnswer(runner, ['models', 'rm', id], 'removed');
+    await removeModelOn(await hosts.agent(request.params.name), id);
     monitor.modelsChanged(request.params.name);
     return reply.code(204).send();
   });
 
   app.post<HostItem>(`${API.hosts}/:name/models/:id/verify`, async (request) => {
     const id = checkId(MODEL_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    return agentAnswer(runner, ['models', 'verify', id], 'verified');
+    return verifyModelOn(await hosts.agent(request.params.name), id);
   });
 
   app.put<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
@@ -95,9 +95,7 @@ export function hostModelRoutes(
   });
 
   app.get<Host>(`${API.hosts}/:name/downloads`, async (request): Promise<DownloadsResponse> => {
-    const runner = await hosts.agent(request.params.name);
-    const lines = await agentCall(runner, ['models', 'download', '--list']);
-    return { downloads: lines as unknown as DownloadState[] }; // the agent prints bare states
+    return { downloads: await listDownloadsOn(await hosts.agent(request.params.name)) };
   });
 
   app.post<Host>(`${API.hosts}/:name/downloads`, async (request, reply) => {
@@ -105,18 +103,16 @@ export function hostModelRoutes(
     const runner = await hosts.agent(request.params.name);
     // Its progress is followed (monitor.follow): refuse now rather than run it unseen.
     followers.ensureRoom(runner.host, `a download of ${ref}`);
-    const started = await agentAnswer(runner, ['models', 'download', ref, '--detach'], 'detached', {
-      env: downloadEnv,
-    });
-    const body: StartDownloadResponse = { id: String(started.id) };
+    const body: StartDownloadResponse = {
+      id: await startDownloadOn(runner, ref, { env: downloadEnv }),
+    };
     monitor.follow(request.params.name, body.id);
     return reply.code(202).send(body);
   });
 
   app.delete<HostItem>(`${API.hosts}/:name/downloads/:id`, async (request, reply) => {
     const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    await agentCall(runner, ['models', 'download', '--cancel', id]);
+    await cancelDownloadOn(await hosts.agent(request.params.name), id);
     return reply.code(204).send();
   });
 

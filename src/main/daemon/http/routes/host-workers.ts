@@ -5,8 +5,14 @@ import { SpawnWorkerSchema } from '../../../../shared/host-schemas';
 import { checkId, checkLineCount, WORKER_ID } from '../../../../shared/ids';
 import { parseBody } from '../../../../shared/validation';
 import type { AgentFollowers } from '../../hosts/agent-followers';
-import { agentAnswer, agentLines } from '../../hosts/agent-runner';
-import { listWorkers, spawnWorkerOn, withoutSecrets } from '../../hosts/agent-workers';
+import { WorkerLogLineSchema } from '../../../../shared/worker-schemas';
+import { agentLines } from '../../hosts/agent-calls';
+import {
+  listWorkers,
+  spawnWorkerOn,
+  stopWorkerOn,
+  withoutSecrets,
+} from '../../hosts/agent-workers';
 import { followBacklog, workerLogFollow } from '../../hosts/follows';
 import type { HostRegistry } from '../../hosts/host-registry';
 import { relayAgentLines } from './agent-sse';
@@ -46,7 +52,7 @@ export function hostWorkerRoutes(
   app.delete<HostItem>(`${API.hosts}/:name/workers/:id`, async (request, reply) => {
     const { name } = request.params;
     const id = checkId(WORKER_ID, 'id', request.params.id);
-    await agentAnswer(await hosts.agent(name), ['worker', 'stop', id], 'stopped');
+    await stopWorkerOn(await hosts.agent(name), id);
     await changed(name);
     return reply.code(204).send();
   });
@@ -67,6 +73,8 @@ export function hostWorkerRoutes(
     }
     const args = ['worker', 'logs', id];
     if (lines !== undefined) args.push('--lines', String(lines));
-    await relayAgentLines(request, reply, (signal) => agentLines(runner, args, { signal }));
+    await relayAgentLines(request, reply, (signal) =>
+      agentLines(runner, args, WorkerLogLineSchema, { signal }),
+    );
   });
 }
