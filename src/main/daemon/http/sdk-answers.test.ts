@@ -4,7 +4,7 @@ import { buildDaemonApp, routeNames, type DaemonApp } from '../../../../scripts/
 import * as api from '../../../shared/api-schemas';
 import * as history from '../../../shared/conversations';
 import * as hosts from '../../../shared/host-schemas';
-import type { Client, HistoryApi, PoolApi } from '../../../shared/sdk';
+import type { Client, ErrorResponse, HistoryApi, PoolApi } from '../../../shared/sdk';
 import { StatusLineSchema } from '../../../shared/status-schemas';
 
 /**
@@ -116,6 +116,17 @@ describe("the SDK's answers", () => {
     expectTypeOf<Answer<HistoryApi['settings' | 'patchSettings']>>().toEqualTypeOf<
       Out<typeof history.SettingsSchema>
     >();
+  });
+
+  it('read errors in the shape every route declares as its `default` answer', () => {
+    // errors.ts keeps ErrorBody zod-free for every process; it and the schema are one type.
+    expectTypeOf<ErrorResponse>().toEqualTypeOf<Out<typeof api.ErrorResponseSchema>>();
+    const defaults = daemon.routes.map(
+      (route) => (route.schema as { response?: { default?: unknown } } | undefined)?.response,
+    );
+    expect(
+      defaults.filter((answers) => answers && answers.default !== api.ErrorResponseSchema),
+    ).toEqual([]);
   });
 
   it('come from the very schema objects the routes declare', () => {
