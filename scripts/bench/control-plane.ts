@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { agentAnswer, remoteAgent } from '../../src/main/daemon/hosts/agent-runner';
+import { agentAnswer } from '../../src/main/daemon/hosts/agent-calls';
+import { remoteAgent } from '../../src/main/daemon/hosts/agent-runner';
+import { StatusLineSchema } from '../../src/shared/status-schemas';
 import { poolCommand, SshSession } from '../../src/main/ssh';
 import { hostOptions } from '../testing/ssh-session';
 import { startTestHosts } from '../testing/test-hosts';
@@ -72,7 +74,7 @@ export async function benchControlPlane(calls = 50): Promise<void> {
     }
     const runner = remoteAgent(host.name, session, tmp);
     const served = await timeCalls(async () => {
-      await agentAnswer(runner, ['status'], 'status');
+      await agentAnswer(runner, ['status'], StatusLineSchema);
     }, calls);
     row(
       'rbees-pool status (daemon)',

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import pino from 'pino';
 import { version } from '../../package.json';
 import { ClusterEvents } from '../../src/main/daemon/cluster/cluster-events';
@@ -22,6 +22,8 @@ export const UI_FILES = ['index.html', 'assets/app.js'];
 
 export interface DaemonApp {
   app: FastifyInstance;
+  /** Every route as it was declared (its schema included), in the order registered. */
+  routes: RouteOptions[];
   token: string;
   /** The one Host header the app accepts. */
   host: string;
@@ -63,9 +65,16 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
     ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
     ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });
+  // The routes are added when their plugins load, at ready(): a hook added now sees them all.
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
   await app.ready();
+  checkAllSeen(app, routes);
   return {
     app,
+    routes,
     token,
     host,
     async close() {
@@ -80,26 +89,29 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
   };
 }
 
-/** `METHOD /path/{param}` for every route fastify has, read from its route tree. */
-export function registeredRoutes(server: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const parents: string[] = [];
-  for (const line of server.printRoutes({ commonPrefix: false }).split('\n')) {
-    if (line.trim() === '') continue;
-    // e.g. `│   └── /:id/events (GET, HEAD)`: each level of nesting is 4 characters wide.
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) throw new Error(`printRoutes printed a line this test cannot read: "${line}"`);
-    const depth = (match[1] ?? '').length / 4;
-    parents.length = depth;
-    const path = (parents[depth - 1] ?? '') + (match[2] ?? '');
-    parents.push(path);
-    for (const method of match[3]?.split(', ') ?? []) {
-      // A misread tree would name routes that do not exist.
-      if (!server.hasRoute({ method, url: path })) {
-        throw new Error(`printRoutes named ${method} ${path}, which fastify does not have`);
-      }
-      routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
-    }
+/** `METHOD /path/{param}` for every route the app has (a route with two methods is two). */
+export function registeredRoutes(daemon: DaemonApp): string[] {
+  return daemon.routes.flatMap(routeNames);
+}
+
+export function routeNames(route: RouteOptions): string[] {
+  return [route.method].flat().map((method) => `${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+}
+
+/**
+ * The onRoute hook sees the routes added after it: every one, since createServer adds them all
+ * in plugins, which load at ready(). A route added on the root at once would be missed here, and
+ * by the API document's generator (an onRoute hook too): refuse to build rather than miss it.
+ * The router's own listing is only counted (a method list in parentheses per path), not parsed.
+ */
+function checkAllSeen(app: FastifyInstance, routes: RouteOptions[]): void {
+  const listing = app.printRoutes({ commonPrefix: false });
+  const inRouter = [...listing.matchAll(/\(([A-Z, ]+)\)$/gm)].flatMap((m) => m[1]!.split(', '));
+  const seen = routes.flatMap(routeNames);
+  if (inRouter.length !== seen.length) {
+    throw new Error(
+      `The router has ${inRouter.length} routes, the onRoute hook saw ${seen.length}: add every ` +
+        'route inside a plugin (createServer), where the hook and the API document see it.',
+    );
   }
-  return routes;
 }

@@ -1,4 +1,10 @@
-import type { ModelInfo } from './models';
+import type { z } from 'zod';
+import type {
+  DaemonInfoSchema,
+  ModelsResponseSchema,
+  WorkerInfoSchema,
+  WorkersResponseSchema,
+} from './api-schemas';
 
 /** Paths of the daemon's API, named once for the server, the SDK and the UI. */
 export const API = {
@@ -56,34 +62,10 @@ export const API = {
   health: '/health',
 } as const;
 
-export type WorkerState = 'starting' | 'ready' | 'crashed' | 'stopping' | 'stopped';
-
 /** A worker the daemon supervises. */
-export interface WorkerInfo {
-  id: string;
-  model: string;
-  host: string;
-  port: number | null;
-  pid: number | null;
-  state: WorkerState;
-  backend: string | null;
-  slots_total: number;
-  slots_busy: number;
-  restarts: number;
-  last_error: string | null;
-}
-
-export interface ModelsResponse {
-  models: ModelInfo[];
-}
-
-export interface WorkersResponse {
-  workers: WorkerInfo[];
-}
-
+export type WorkerInfo = z.infer<typeof WorkerInfoSchema>;
+export type WorkerState = WorkerInfo['state'];
+export type ModelsResponse = z.infer<typeof ModelsResponseSchema>;
+export type WorkersResponse = z.infer<typeof WorkersResponseSchema>;
 /** `GET /api/info`: what the UI shows about the daemon it talks to. */
-export interface DaemonInfo {
-  version: string;
-  models_dir: string;
-  hostname: string;
-}
+export type DaemonInfo = z.infer<typeof DaemonInfoSchema>;

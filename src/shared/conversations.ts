@@ -50,9 +50,9 @@ export const PutMessageSchema = z.object({
 });
 export type PutMessageRequest = z.infer<typeof PutMessageSchema>;
 
-export interface StoredMessage extends PutMessageRequest {
-  id: string;
-}
+/** A message as the store keeps it: the request and its id. */
+export const StoredMessageSchema = PutMessageSchema.extend({ id: ID });
+export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 
 /** `PUT /api/conversations/:id`: creates it, or renames it. */
 export const PutConversationSchema = z.object({
@@ -69,29 +69,47 @@ export const ImportConversationsSchema = z.object({
         title: z.string().min(1).max(200),
         created_at: z.int().min(0),
         updated_at: z.int().min(0),
-        messages: z.array(PutMessageSchema.extend({ id: ID })).max(10_000),
+        messages: z.array(StoredMessageSchema).max(10_000),
       }),
     )
     .max(10_000),
 });
 export type ImportConversationsRequest = z.infer<typeof ImportConversationsSchema>;
 
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  created_at: number;
-  updated_at: number;
-  message_count: number;
-}
+export const ConversationSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** Milliseconds since the epoch. */
+  created_at: z.int(),
+  /** When a message or the title last changed (ms). */
+  updated_at: z.int(),
+  message_count: z.int(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
 /** `GET /api/conversations`: most recently updated first. */
-export interface ConversationsResponse {
-  conversations: ConversationSummary[];
-}
+export const ConversationsResponseSchema = z.object({
+  conversations: z.array(ConversationSummarySchema),
+});
+export type ConversationsResponse = z.infer<typeof ConversationsResponseSchema>;
 
-/** `GET /api/conversations/:id` */
-export interface ConversationResponse extends ConversationSummary {
-  messages: StoredMessage[];
-}
+/** `GET /api/conversations/:id`: with its messages, in order. */
+export const ConversationResponseSchema = ConversationSummarySchema.extend({
+  messages: z.array(StoredMessageSchema),
+});
+export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;
+
+/** `POST /api/conversations/import`: how many were imported (those that exist are left). */
+export const ImportedResponseSchema = z.object({ imported: z.int() });
+export type ImportedResponse = z.infer<typeof ImportedResponseSchema>;
+
+/** Any JSON value (one schema, so that the API document can name this recursive type). */
+export const JsonValueSchema = z.json();
+
+/** `PATCH /api/settings` (a null value removes the key), and what `GET` answers. */
+export const SettingsSchema = z
+  .record(z.string().min(1).max(128), JsonValueSchema)
+  .meta({ description: 'Settings as JSON values under string keys, e.g. `chat.model`.' });
+export type Settings = z.infer<typeof SettingsSchema>;
 
 export const CONVERSATION_ID = ID;

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'DOWNLOAD_FAILED',
   'CHECKSUM_MISMATCH',
   'AGENT_FAILED',
+  'AGENT_OUTDATED',
   'INTERNAL',
 ] as const;
 
@@ -83,6 +84,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   DOWNLOAD_FAILED: 502,
   CHECKSUM_MISMATCH: 502,
   AGENT_FAILED: 502,
+  // The host's agent printed what this daemon cannot read: another version (update it).
+  AGENT_OUTDATED: 502,
   INTERNAL: 500,
 };
 

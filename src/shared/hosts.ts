@@ -1,33 +1,30 @@
-import type { ErrorCode } from './errors';
+import type { z } from 'zod';
 import type {
-  DownloadState,
-  HostStatus,
-  ModelDetails,
-  SpawnedWorker,
-  WorkerEntry,
-} from './pool-status';
+  AgentVersionResponseSchema,
+  DownloadsResponseSchema,
+  HostInfoSchema,
+  HostModelsResponseSchema,
+  HostsResponseSchema,
+  HostWorkersResponseSchema,
+  SpawnWorkerResponseSchema,
+  SshAliasesResponseSchema,
+  StartDownloadResponseSchema,
+  UploadResponseSchema,
+} from './host-schemas';
+import type { StatusLineSchema } from './status-schemas';
+import type { WorkerLogLineSchema } from './worker-schemas';
 
-/** Pool hosts as the daemon's API reports them; what their agents report is in pool-status.ts. */
-
-/** `local` is this computer; the others are the SSH session's states (never `closed` on the API). */
-export type HostState = 'local' | 'idle' | 'connecting' | 'online' | 'offline' | 'reconnecting';
+/**
+ * Pool hosts as the daemon's API reports them, as types: each is its schema's (host-schemas.ts,
+ * where the fields are described), taken by type only so that the UI bundles no zod. What their
+ * agents report is in pool-status.ts.
+ */
 
 /** A host as `GET /api/hosts` lists it. */
-export interface HostInfo {
-  name: string;
-  /** An ~/.ssh/config alias or user@host[:port]; `local` for this computer. */
-  spec: string;
-  agent_dir: string;
-  state: HostState;
-  /** Why the host is offline, when it is. */
-  reason?: string;
-  /** The code of `reason` (SSH_HOSTKEY_MISMATCH: the key changed, see /replace-key). */
-  reason_code?: ErrorCode;
-}
-
-export interface HostsResponse {
-  hosts: HostInfo[];
-}
+export type HostInfo = z.infer<typeof HostInfoSchema>;
+/** `local` is this computer; the others are the SSH session's states (never `closed` on the API). */
+export type HostState = HostInfo['state'];
+export type HostsResponse = z.infer<typeof HostsResponseSchema>;
 
 /** A key known_hosts holds for a host, as the changed-key dialog shows it. */
 export interface KnownHostKey {
@@ -60,58 +57,17 @@ export interface HostKeyChange {
   line: number;
 }
 
-/** `GET /api/hosts/:name/status`: the agent's status line as it printed it. */
-export type HostStatusResponse = { event: 'status' } & HostStatus;
-
-/**
- * `current`: the host runs what this app would install; `outdated`: it runs another version;
- * `missing`: no agent there; `unknown`: an agent with no VERSION (not put there by the installer,
- * e.g. a git checkout), or a platform this app has no agent for.
- */
-export type AgentVersionState = 'current' | 'outdated' | 'missing' | 'unknown';
-
-/** `GET /api/hosts/:name/agent`: the agent on the host against the one this app ships for it. */
-export interface AgentVersionResponse {
-  state: AgentVersionState;
-  /** The VERSION in the host's agent dir, `<package version>+<12 hex of the content hash>`. */
-  installed: string | null;
-  /** What an install would put there now (null when the host's platform has none). */
-  shipped: string | null;
-  /** The install target, e.g. `linux-x64`; null when `uname` names none. */
-  platform: string | null;
-}
-
-/** `GET /api/hosts/:name/models`: the files in the host's models folder, with their GGUF facts. */
-export interface HostModelsResponse {
-  models_dir: string;
-  models: ModelDetails[];
-}
-
-/** `PUT /api/hosts/:name/models/:file`: the model as verified on the host. */
-export interface UploadResponse {
-  id: string;
-  path: string;
-  sha256: string;
-  size_bytes: number;
-}
-
-/** `GET /api/hosts/:name/downloads`: detached downloads, running and ended. */
-export interface DownloadsResponse {
-  downloads: DownloadState[];
-}
-
-/** `POST /api/hosts/:name/downloads` (202): follow it at `.../downloads/:id/events`. */
-export interface StartDownloadResponse {
-  id: string;
-}
-
-/** `GET /api/hosts/:name/workers`: what the host's agent finds running. */
-export interface HostWorkersResponse {
-  workers: WorkerEntry[];
-}
-
-/** `POST /api/hosts/:name/workers` (201): the worker, ready on the host's loopback. */
-export type SpawnWorkerResponse = Omit<SpawnedWorker, 'secret'>;
+/** `GET /api/hosts/:name/status`: the agent's status line, as fit to show. */
+export type HostStatusResponse = z.infer<typeof StatusLineSchema>;
+export type AgentVersionResponse = z.infer<typeof AgentVersionResponseSchema>;
+export type AgentVersionState = AgentVersionResponse['state'];
+export type HostModelsResponse = z.infer<typeof HostModelsResponseSchema>;
+export type UploadResponse = z.infer<typeof UploadResponseSchema>;
+export type DownloadsResponse = z.infer<typeof DownloadsResponseSchema>;
+export type StartDownloadResponse = z.infer<typeof StartDownloadResponseSchema>;
+export type HostWorkersResponse = z.infer<typeof HostWorkersResponseSchema>;
+export type SpawnWorkerResponse = z.infer<typeof SpawnWorkerResponseSchema>;
+export type SshAliasesResponse = z.infer<typeof SshAliasesResponseSchema>;
 
 /**
  * Server-sent events of `GET /api/hosts/:name/workers/:id/logs[?follow=1&lines=N]`: `log` per
@@ -119,10 +75,4 @@ export type SpawnWorkerResponse = Omit<SpawnedWorker, 'secret'>;
  * `GET …/downloads/:id/events` sends the agent's DownloadEvent lines the same way, `error` last
  * when the download fails.
  */
-export type WorkerLogEvent =
-  { event: 'log'; id: string; line: string } | { event: 'logs_end'; id: string; reason: string };
-
-/** `GET /api/ssh-aliases`: the Host aliases of the daemon user's ~/.ssh/config. */
-export interface SshAliasesResponse {
-  aliases: string[];
-}
+export type WorkerLogEvent = Exclude<z.infer<typeof WorkerLogLineSchema>, { event: 'logs_live' }>;

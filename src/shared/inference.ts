@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import type { JobListSchema, JobRecordSchema, TaskAcceptedSchema } from './api-schemas';
 import type { ErrorBody, ErrorCode } from './errors';
 import type { ChatMessageSchema, ExecuteRequestSchema, TaskRequestSchema } from './schemas';
+import type { WorkerStatusSchema } from './worker-schemas';
 
 export { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
@@ -11,43 +13,13 @@ export type ExecuteRequest = z.infer<typeof ExecuteRequestSchema>;
 export type TaskRequest = z.input<typeof TaskRequestSchema>;
 export type ParsedTaskRequest = z.output<typeof TaskRequestSchema>;
 
-export interface TaskAccepted {
-  job_id: string;
-  status: 'queued';
-  queue_position: number;
-  events_url: string;
-}
-
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type JobPriority = 'interactive' | 'batch';
-
-/**
- * A job as `GET /v2/tasks/{id}` answers it, and what the daemon's journal persists on every status
- * change. Times are ISO 8601 (null until reached); token counts are null until the worker reports
- * them; `host`/`worker_id` name the last worker the job was dispatched to.
- */
-export interface JobRecord {
-  job_id: string;
-  status: JobStatus;
-  model: string;
-  priority: JobPriority;
-  /** 0 is next in line; null unless queued. */
-  queue_position: number | null;
-  host: string | null;
-  worker_id: string | null;
-  created_at: string;
-  started_at: string | null;
-  first_token_at: string | null;
-  finished_at: string | null;
-  tokens_in: number | null;
-  tokens_out: number | null;
-  error: ErrorBody | null;
-}
-
+export type TaskAccepted = z.infer<typeof TaskAcceptedSchema>;
+/** A job as `GET /v2/tasks/{id}` answers it and the daemon's journal keeps it. */
+export type JobRecord = z.infer<typeof JobRecordSchema>;
+export type JobStatus = JobRecord['status'];
+export type JobPriority = JobRecord['priority'];
 /** `GET /v2/tasks?limit=N`: the most recent jobs first. */
-export interface JobList {
-  jobs: JobRecord[];
-}
+export type JobList = z.infer<typeof JobListSchema>;
 
 export type StopReason = 'eos' | 'max_tokens' | 'stop_sequence' | 'cancelled';
 
@@ -107,15 +79,7 @@ export interface WorkerHealth {
 }
 
 /** `GET /status` on a worker (with its secret): what it serves and how busy it is. */
-export interface WorkerStatus {
-  status: 'loading' | 'ready';
-  model: string;
-  backend: string;
-  slots_total: number;
-  slots_busy: number;
-  context_size: number;
-  pid: number;
-}
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 /** The one line a worker prints on stdout when it can serve. */
 export interface WorkerReadyLine {

@@ -1,17 +1,10 @@
+import type { z } from 'zod';
+import type { ModelInfoSchema } from './api-schemas';
 import { RbeesError } from './errors';
 import { MODEL_ID_SOURCE } from './ids';
 
-/** A model the daemon can serve. */
-export interface ModelInfo {
-  /** File name without `.gguf`; what `model` in a request names. */
-  id: string;
-  /** Host whose disk holds the file; `local` is this computer. */
-  host: string;
-  /** null for a model known only from a host's worker (its file is on that host). */
-  size_bytes: number | null;
-  /** Whether a worker has it loaded right now. */
-  loaded: boolean;
-}
+/** A model the daemon can serve (its schema describes the fields). */
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 
 const GGUF_SUFFIX = /\.gguf$/i;
 

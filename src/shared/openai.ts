@@ -83,3 +83,59 @@ export function usage(promptTokens: number, completionTokens: number): Usage {
     total_tokens: promptTokens + completionTokens,
   };
 }
+
+/** What `/v1` answers, in OpenAI's shapes (only the fields rbees sends). */
+
+const FinishReasonSchema = z.enum(['stop', 'length']);
+const UsageSchema = z.object({
+  prompt_tokens: z.int(),
+  completion_tokens: z.int(),
+  total_tokens: z.int(),
+}) satisfies z.ZodType<Usage>;
+
+/** `GET /v1/models`: every model a request may name, once. */
+export const OpenAiModelListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      object: z.literal('model'),
+      created: z.int(),
+      owned_by: z.string(),
+    }),
+  ),
+});
+
+/** `POST /v1/chat/completions` without `stream`. */
+export const ChatCompletionSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.int(),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.int(),
+      message: z.object({ role: z.literal('assistant'), content: z.string() }),
+      finish_reason: FinishReasonSchema,
+      logprobs: z.null(),
+    }),
+  ),
+  usage: UsageSchema,
+});
+
+/** `POST /v1/completions` without `stream`. */
+export const TextCompletionSchema = z.object({
+  id: z.string(),
+  object: z.literal('text_completion'),
+  created: z.int(),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.int(),
+      text: z.string(),
+      finish_reason: FinishReasonSchema,
+      logprobs: z.null(),
+    }),
+  ),
+  usage: UsageSchema,
+});

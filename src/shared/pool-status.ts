@@ -1,202 +1,67 @@
-import type { ErrorBody, ErrorCode } from './errors';
+import type { z } from 'zod';
+import type {
+  DetachedLineSchema,
+  DownloadEventSchema,
+  DownloadProgressSchema,
+  DownloadStateSchema,
+  FitPointSchema,
+  ModelDetailsSchema,
+  ModelFitSchema,
+} from './model-schemas';
+import type {
+  GpuProcessSchema,
+  GpuSchema,
+  HostStatusSchema,
+  ModelEntrySchema,
+  ProbeReportSchema,
+} from './status-schemas';
+import type {
+  AgentWorkerEntrySchema,
+  SpawnedWorkerSchema,
+  WorkerBackendSchema,
+  WorkerEntrySchema,
+  WorkerStateSchema,
+} from './worker-schemas';
 
 /**
- * What `rbees-pool status --json` and its other commands report: the contract between the agent
- * (their only writer) and the daemon, which reads them over SSH. Sizes are bytes, temperatures °C, power W, shares percent; a value
- * the hardware does not report (nvidia-smi's `[N/A]`) is null, never 0.
+ * What `rbees-pool status --json` and its other commands report, as types: each is its schema's
+ * (status-schemas.ts, model-schemas.ts, worker-schemas.ts, where the fields are described),
+ * taken by type only so that the UI bundles no zod.
  */
 
-export type GpuVendor = 'nvidia' | 'amd' | 'apple';
-
+export type Gpu = z.infer<typeof GpuSchema>;
+export type GpuVendor = Gpu['vendor'];
 /** A process holding GPU memory, as the driver reports it. */
-export interface GpuProcess {
-  pid: number;
-  name: string;
-  used_memory_bytes: number | null;
-}
-
-export interface Gpu {
-  vendor: GpuVendor;
-  /** The vendor tool's device index (what `--gpu N` means). */
-  index: number;
-  uuid: string | null;
-  name: string;
-  memory_total_bytes: number | null;
-  memory_used_bytes: number | null;
-  memory_free_bytes: number | null;
-  /** Apple silicon: the GPU shares the host's RAM, so memory_* are the RAM figures. */
-  unified_memory: boolean;
-  utilization_pct: number | null;
-  temperature_c: number | null;
-  power_draw_w: number | null;
-  power_limit_w: number | null;
-  fan_pct: number | null;
-  pci_bus_id: string | null;
-  driver_version: string | null;
-  compute_capability: string | null;
-  processes: GpuProcess[];
-}
-
+export type GpuProcess = z.infer<typeof GpuProcessSchema>;
 /** How a probe went: `absent` (tool not installed) is a normal answer, not a failure. */
-export interface ProbeReport {
-  tool: 'nvidia-smi' | 'rocm-smi' | 'system_profiler';
-  status: 'ok' | 'absent' | 'failed' | 'timeout';
-  message?: string;
-}
-
+export type ProbeReport = z.infer<typeof ProbeReportSchema>;
 /** A model file in `$RBEES_HOME/models`. */
-export interface ModelEntry {
-  id: string;
-  path: string;
-  size_bytes: number;
-  modified_at: string;
-}
-
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 /** GGUF header facts added by `models list`; `error` instead when the header cannot be read. */
-export interface ModelDetails extends ModelEntry {
-  architecture?: string;
-  name?: string;
-  parameter_count?: number;
-  size_label?: string;
-  /** llama.cpp's file type name, e.g. `Q4_K_M`, `F16`. */
-  file_type?: string;
-  context_length?: number;
-  /** What loading it needs (absent when the header is unreadable, or from an older agent). */
-  fit?: ModelFit;
-  /** Why there is no `fit` although the header was read (node-llama-cpp's addon would not load). */
-  fit_error?: string;
-  error?: string;
-}
-
-/**
- * Memory for one context size, by node-llama-cpp's estimate from the GGUF header
- * (`GgufInsights`, src/pool/agent/models/fit-estimate.ts). Bytes; the padding node-llama-cpp keeps
- * free on each device is not in them (src/shared/model-fit.ts adds it when judging).
- */
-export interface FitPoint {
-  /** Context tokens per slot. */
-  ctx: number;
-  /** Every layer on one GPU: the VRAM there, and the RAM beside it (input embeddings, outputs). */
-  gpu_vram_bytes: number;
-  gpu_ram_bytes: number;
-  /** No GPU: all of it in RAM. */
-  cpu_ram_bytes: number;
-}
-
-/** A model's needs as `models list` reports them: the numbers the UI shows and the spawn checks. */
-export interface ModelFit {
-  /** Parallel generations the points are for (the spawn's default). */
-  slots: number;
-  /** The context a spawn without --ctx is checked at; one of the points. */
-  default_ctx: number;
-  /** Ascending ctx: powers of two from 256 up to the trained context, which is the last. */
-  points: FitPoint[];
-}
-
-export type WorkerBackend = 'auto' | 'cpu' | 'cuda' | 'metal' | 'vulkan';
-
+export type ModelDetails = z.infer<typeof ModelDetailsSchema>;
+export type FitPoint = z.infer<typeof FitPointSchema>;
+export type ModelFit = z.infer<typeof ModelFitSchema>;
+export type WorkerBackend = z.infer<typeof WorkerBackendSchema>;
 /** A worker the agent started, as the daemon and its API know it (its state file less the secret). */
-export interface WorkerState {
-  id: string;
-  pid: number;
-  /** null until the worker printed its ready line. */
-  port: number | null;
-  model: string;
-  model_path: string;
-  backend: WorkerBackend;
-  gpu: number | null;
-  log: string;
-  started_at: string;
-}
-
+export type WorkerState = z.infer<typeof WorkerStateSchema>;
 /**
  * The state file `$RBEES_HOME/workers/<id>.json` (0600, in a 0700 folder): the state and the
  * worker's secret, which every request to it but `GET /health` must carry. null: the worker was
  * started by an agent that gave workers no secret; `worker list` shows it unresponsive.
  */
-export interface WorkerRecord extends WorkerState {
-  secret: string | null;
-}
-
-export interface WorkerEntry extends WorkerState {
-  /** `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer. */
-  status: 'starting' | 'ready' | 'unresponsive';
-  slots_total: number | null;
-  slots_busy: number | null;
-}
-
-/**
- * A worker as `worker list --json` prints it: with its secret, for whoever runs the agent (over
- * SSH, which is what protects it). The daemon keeps secrets to itself: its API, its events and
- * its store carry WorkerEntry.
- */
-export interface AgentWorkerEntry extends WorkerEntry {
-  secret: string | null;
-}
-
+export type WorkerRecord = WorkerState & { secret: string | null };
+export type WorkerEntry = z.infer<typeof WorkerEntrySchema>;
+/** A worker with its secret, as `worker list --json` prints it; the daemon's API never does. */
+export type AgentWorkerEntry = z.infer<typeof AgentWorkerEntrySchema>;
 /** What `worker spawn --json` answers (as `event: "spawned"`): ready on the host's loopback. */
-export interface SpawnedWorker {
-  id: string;
-  port: number;
-  pid: number;
-  model: string;
-  backend: WorkerBackend;
-  log: string;
-  secret: string;
-}
-
-export interface HostStatus {
-  hostname: string;
-  /** node's os.platform(): linux, darwin, win32… */
-  platform: string;
-  /** A readable OS name, e.g. "Ubuntu 24.04.1 LTS" or "Darwin 24.1.0". */
-  os: string;
-  arch: string;
-  kernel: string;
-  cpu: { model: string; cores: number };
-  memory: { total_bytes: number; free_bytes: number };
-  disk: { path: string; total_bytes: number; free_bytes: number } | null;
-  gpus: Gpu[];
-  probes: ProbeReport[];
-  models: ModelEntry[];
-  workers: WorkerEntry[];
-}
-
+export type SpawnedWorker = z.infer<typeof SpawnedWorkerSchema>;
+export type HostStatus = z.infer<typeof HostStatusSchema>;
 /** One progress event (the `progress` JSON line carries the same fields). */
-export interface DownloadProgress {
-  bytes: number;
-  total: number;
-  bytes_per_sec: number;
-  /** Seconds left at the current rate; null until there is a rate. */
-  eta_s: number | null;
-}
-
-/**
- * What `rbees-pool models download --json` prints, one JSON object a line, and what a detached
- * download's log holds: `start`, then `progress`*, then exactly one of `done` | `error`.
- */
-export type DownloadEvent =
-  | { event: 'start'; id: string; ref: string; file: string; total: number; resumed_from: number }
-  | ({ event: 'progress' } & DownloadProgress)
-  | { event: 'done'; id: string; path: string; sha256: string }
-  | { event: 'error'; code: ErrorCode; message: string };
-
-export type DownloadStateName = 'running' | 'done' | 'failed' | 'cancelled';
-
+export type DownloadProgress = z.infer<typeof DownloadProgressSchema>;
+/** `start`, then `progress`*, then exactly one of `done` | `error`. */
+export type DownloadEvent = z.infer<typeof DownloadEventSchema>;
 /** A detached download's state file, as `models download --list` prints it. */
-export interface DownloadState {
-  id: string;
-  ref: string;
-  /** Known once the reference is resolved. */
-  file: string | null;
-  state: DownloadStateName;
-  bytes: number;
-  total: number | null;
-  /** The detached process (its own process group); null until it has started. */
-  pid: number | null;
-  path?: string;
-  sha256?: string;
-  error?: Pick<ErrorBody, 'code' | 'message'>;
-  started_at: string;
-  updated_at: string;
-}
+export type DownloadState = z.infer<typeof DownloadStateSchema>;
+export type DownloadStateName = DownloadState['state'];
+/** `models download --detach`'s answer. */
+export type DetachedLine = z.infer<typeof DetachedLineSchema>;

@@ -55,5 +55,11 @@ export const TaskRequestSchema = SamplingSchema.extend(InputSchema.shape)
 
 /** `GET /v2/tasks?limit=N`: how many recent jobs to list. */
 export const TaskListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(LIMITS.taskList).default(50),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.taskList)
+    .default(50)
+    .meta({ description: `How many tasks to list (1-${LIMITS.taskList}).` }),
 });

@@ -8,11 +8,16 @@ import { RbeesError } from './errors';
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  throw invalidRequest(result.error);
+}
+
+/** BAD_REQUEST naming every field a schema refused (what parseBody and the daemon's routes throw). */
+export function invalidRequest(error: z.ZodError): RbeesError {
+  const problems = error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
     return `${field}: ${issue.message}`;
   });
-  throw new RbeesError('BAD_REQUEST', `Invalid request. ${problems.join('; ')}`, {
-    fields: result.error.issues.map((issue) => issue.path.join('.')),
+  return new RbeesError('BAD_REQUEST', `Invalid request. ${problems.join('; ')}`, {
+    fields: error.issues.map((issue) => issue.path.join('.')),
   });
 }

@@ -1,58 +1,95 @@
 import { z } from 'zod';
-import type { WorkerStatus } from './inference';
-import type { AgentWorkerEntry, SpawnedWorker, WorkerEntry } from './pool-status';
 
 /**
- * The worker wires that the daemon and the CLI read: the agent's `worker list` and `worker spawn`
- * lines, and a worker's `GET /status`. Parsed at the boundary, so a renamed field fails there.
+ * The worker wires that the daemon and the CLI read: the agent's `worker …` lines, and a
+ * worker's `GET /status`. Parsed at the boundary, so a renamed field fails there; the types in
+ * pool-status.ts and inference.ts are these schemas' (by type only: no zod in the UI).
  */
 
-const Backend = z.enum(['auto', 'cpu', 'cuda', 'metal', 'vulkan']);
+export const WorkerBackendSchema = z.enum(['auto', 'cpu', 'cuda', 'metal', 'vulkan']);
+
+/** A worker the agent started, as the daemon and its API know it (its state file less the secret). */
+export const WorkerStateSchema = z.object({
+  id: z.string(),
+  pid: z.int(),
+  /** null until the worker printed its ready line. */
+  port: z.int().nullable(),
+  model: z.string(),
+  model_path: z.string(),
+  backend: WorkerBackendSchema,
+  gpu: z.int().nullable(),
+  log: z.string(),
+  started_at: z.string(),
+});
 
 /**
  * A worker as the daemon may show it. Parsing with it keeps only these fields: whatever else an
  * agent's line holds (the worker's secret) is dropped, so no API answer, event or stored row can
  * carry it by accident.
  */
-export const WorkerEntrySchema = z.object({
-  id: z.string(),
-  pid: z.int(),
-  port: z.int().nullable(),
-  model: z.string(),
-  model_path: z.string(),
-  backend: Backend,
-  gpu: z.int().nullable(),
-  log: z.string(),
-  started_at: z.string(),
+export const WorkerEntrySchema = WorkerStateSchema.extend({
+  /** `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer. */
   status: z.enum(['starting', 'ready', 'unresponsive']),
   slots_total: z.int().nullable(),
   slots_busy: z.int().nullable(),
-}) satisfies z.ZodType<WorkerEntry>;
+});
 
+/**
+ * A worker as `worker list --json` prints it: with its secret, for whoever runs the agent (over
+ * SSH, which is what protects it). null: a worker started by an agent that gave workers no
+ * secret; `worker list` shows it unresponsive.
+ */
 export const AgentWorkerEntrySchema = WorkerEntrySchema.extend({
   secret: z.string().nullable(),
-}) satisfies z.ZodType<AgentWorkerEntry>;
+});
 
 /** `rbees-pool worker list --json`'s answer. */
 export const WorkersLineSchema = z.object({
   event: z.literal('workers'),
   workers: z.array(AgentWorkerEntrySchema),
+  /** ids of dead workers whose files were removed */
   cleaned: z.array(z.string()),
   /** State files it could not read (WORKER_STATE_UNREADABLE): their workers may still run. */
   unreadable: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
 });
 
-/** `rbees-pool worker spawn --json`'s answer. */
-export const SpawnedLineSchema = z.object({
-  event: z.literal('spawned'),
+/** What `worker spawn --json` answers: the worker, ready on the host's loopback. */
+export const SpawnedWorkerSchema = z.object({
   id: z.string(),
   port: z.int(),
   pid: z.int(),
   model: z.string(),
-  backend: Backend,
+  backend: WorkerBackendSchema,
   log: z.string(),
   secret: z.string(),
-}) satisfies z.ZodType<SpawnedWorker & { event: 'spawned' }>;
+});
+
+/** `rbees-pool worker spawn --json`'s answer. */
+export const SpawnedLineSchema = SpawnedWorkerSchema.extend({ event: z.literal('spawned') });
+
+/** `rbees-pool worker stop --json`'s answer (idempotent: a worker that was not running too). */
+export const StoppedLineSchema = z.object({
+  event: z.literal('stopped'),
+  id: z.string(),
+  pid: z.int().nullable(),
+  was_running: z.boolean(),
+  /** The signal that ended it; null when it was not running. */
+  signal: z.enum(['SIGTERM', 'SIGKILL']).nullable(),
+});
+
+/**
+ * What `worker logs <id> [--follow]` prints: `log` per line; with --follow, `logs_live` once the
+ * tail is printed (what follows is appended live); `logs_end` last.
+ */
+export const WorkerLogLineSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('log'), id: z.string(), line: z.string() }),
+  z.object({ event: z.literal('logs_live'), id: z.string() }),
+  z.object({
+    event: z.literal('logs_end'),
+    id: z.string(),
+    reason: z.enum(['eof', 'worker_exited', 'signal']),
+  }),
+]);
 
 /** A worker's `GET /status`. */
 export const WorkerStatusSchema = z.object({
@@ -63,4 +100,4 @@ export const WorkerStatusSchema = z.object({
   slots_busy: z.int(),
   context_size: z.int(),
   pid: z.int(),
-}) satisfies z.ZodType<WorkerStatus>;
+});

@@ -141,6 +141,7 @@ describe('a pool host whose agent prints hostile lines', () => {
     expect(messages.map((m) => m.data)).not.toContain('{"forged":true}');
     expect(messages.map((m) => m.event)).not.toContain('logs_end');
     expect(messages.at(-1)).toMatchObject({ event: 'error' });
-    expect(messages.at(-1)?.data).toContain('cannot be sent');
+    // Refused where the daemon reads it (no such log event), before it could reach the relay.
+    expect(messages.at(-1)?.data).toContain('AGENT_OUTDATED');
   });
 });

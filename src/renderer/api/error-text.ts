@@ -30,6 +30,7 @@ const MEANING: Record<ErrorCode, string> = {
   DOWNLOAD_FAILED: 'The download failed',
   CHECKSUM_MISMATCH: 'The file did not match its checksum',
   AGENT_FAILED: "The host's rbees agent failed",
+  AGENT_OUTDATED: "The host's rbees agent is of another version; update it",
   INTERNAL: 'The daemon hit an internal error',
 };
 

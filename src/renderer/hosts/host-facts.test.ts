@@ -36,6 +36,11 @@ describe('host facts', () => {
       status_error: { code: 'AGENT_FAILED', message: 'box: unknown command' },
     });
     expect(agentHealth(failed).kind).toBe('failed');
+    // An agent of another version: "Update agent" is the button to press.
+    const outdated = view({
+      status_error: { code: 'AGENT_OUTDATED', message: 'box: rbees-pool status printed …' },
+    });
+    expect(agentHealth(outdated).kind).toBe('failed');
     expect(agentHealth(view({ status })).kind).toBe('ok');
     expect(agentHealth(view()).kind).toBe('unknown');
   });

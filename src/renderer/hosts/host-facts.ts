@@ -50,6 +50,7 @@ export function agentHealth(view: HostView): AgentHealth {
       ? { kind: 'missing', message: error.message }
       : { kind: 'failed', message: error.message };
   }
+  if (error?.code === 'AGENT_OUTDATED') return { kind: 'failed', message: error.message };
   return view.status ? { kind: 'ok' } : { kind: 'unknown' };
 }
 

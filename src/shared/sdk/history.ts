@@ -4,7 +4,9 @@ import type {
   ConversationsResponse,
   ConversationSummary,
   ImportConversationsRequest,
+  ImportedResponse,
   PutMessageRequest,
+  Settings,
 } from '../conversations';
 import type { Client } from './client';
 
@@ -46,19 +48,19 @@ export class HistoryApi {
 
   async import(request: ImportConversationsRequest): Promise<number> {
     return (
-      await this.client.json<{ imported: number }>(API.conversationsImport, {
+      await this.client.json<ImportedResponse>(API.conversationsImport, {
         method: 'POST',
         body: request,
       })
     ).imported;
   }
 
-  settings(): Promise<Record<string, unknown>> {
+  settings(): Promise<Settings> {
     return this.client.json(API.settings);
   }
 
   /** Sets some settings (null removes one); resolves to all of them. */
-  patchSettings(patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  patchSettings(patch: Record<string, unknown>): Promise<Settings> {
     return this.client.json(API.settings, { method: 'PATCH', body: patch });
   }
 }

@@ -1,15 +1,10 @@
 import { RbeesError, toErrorBody } from '../../../shared/errors';
 import type { DownloadView, HostSample } from '../../../shared/events';
 import { SAMPLE_INTERVAL_MS } from '../../../shared/events';
-import type {
-  DownloadEvent,
-  DownloadState,
-  HostStatus,
-  WorkerEntry,
-} from '../../../shared/pool-status';
+import type { DownloadEvent, HostStatus, WorkerEntry } from '../../../shared/pool-status';
 import type { ClusterEvents } from './cluster-events';
 import type { AgentFollowers } from '../hosts/agent-followers';
-import { agentCall } from '../hosts/agent-runner';
+import { listDownloadsOn } from '../hosts/agent-models';
 import { downloadFollow } from '../hosts/follows';
 import type { HostRegistry } from '../hosts/host-registry';
 import type { Logger } from '../logger';
@@ -130,11 +125,7 @@ export class ClusterMonitor {
     void this.sample(host);
     void (async () => {
       const runner = await this.deps.hosts.agent(host);
-      const states = (await agentCall(runner, [
-        'models',
-        'download',
-        '--list',
-      ])) as unknown as DownloadState[];
+      const states = await listDownloadsOn(runner);
       const downloads: DownloadView[] = states.map((s) => ({
         ...s,
         bytes_per_sec: null,
@@ -154,7 +145,7 @@ export class ClusterMonitor {
       const runner = await this.deps.hosts.agent(host);
       const reader = this.deps.followers.join(downloadFollow(runner, id));
       for await (const line of reader.lines(signal)) {
-        publish(line as unknown as DownloadEvent); // the agent is the DownloadEvent's writer
+        publish(line);
         if (line.event === 'done') this.modelsChanged(host);
       }
     } catch (err) {

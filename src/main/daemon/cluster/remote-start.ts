@@ -1,8 +1,7 @@
 import { toErrorBody } from '../../../shared/errors';
 import type { ClusterSnapshot } from '../../../shared/events';
 import type { ClusterWorkers, FreeVram } from './cluster-workers';
-import { agentAnswer } from '../hosts/agent-runner';
-import { spawnWorkerOn } from '../hosts/agent-workers';
+import { spawnWorkerOn, stopWorkerOn } from '../hosts/agent-workers';
 import { LOCAL_HOST, type HostRegistry } from '../hosts/host-registry';
 import type { Logger } from '../logger';
 
@@ -115,7 +114,7 @@ export class RemoteStarter {
 
   private async stop({ host, id }: Started): Promise<void> {
     try {
-      await agentAnswer(await this.deps.hosts.agent(host), ['worker', 'stop', id], 'stopped');
+      await stopWorkerOn(await this.deps.hosts.agent(host), id);
       this.deps.logger.info({ host, worker: id }, 'idle worker stopped');
     } catch (err) {
       this.deps.logger.warn({ host, worker: id, error: toErrorBody(err).message }, 'no stop');

@@ -3,7 +3,8 @@ import { RbeesError } from '../../../shared/errors';
 import { LineQueue } from '../../ssh';
 import type { ExitStatus, OutputLine } from '../../ssh';
 import { AgentFollowers } from './agent-followers';
-import type { AgentLine, AgentRunner } from './agent-runner';
+import type { AgentLine } from '../../../shared/agent-lines';
+import type { AgentRunner } from './agent-runner';
 import { workerLogFollow } from './follows';
 
 /** A host whose agent commands the test writes to by hand: one `Command` per run. */
@@ -40,7 +41,7 @@ async function take(lines: AsyncGenerator<AgentLine>, n: number): Promise<string
   while (got.length < n) {
     const next = await lines.next();
     if (next.done) break;
-    got.push(String(next.value.line ?? next.value.event));
+    got.push('line' in next.value ? next.value.line : next.value.event);
   }
   return got;
 }

@@ -6,19 +6,22 @@
  * distinct ones per host; the next is refused with TOO_MANY_FOLLOWERS naming the limit.
  */
 import { RbeesError } from '../../../shared/errors';
-import type { AgentLine, AgentRunner } from './agent-runner';
-import { agentLines } from './agent-runner';
+import type { z } from 'zod';
+import { agentLines, type AgentLine } from './agent-calls';
+import type { AgentRunner } from './agent-runner';
 import type { Backlog } from './follow-backlog';
 import { ReaderQueue } from './follow-reader';
 
-/** One agent command to share. */
-export interface FollowSpec {
+/** One agent command to share, whose lines are L. */
+export interface FollowSpec<L extends AgentLine = AgentLine> {
   runner: AgentRunner;
   /** What is followed, unique on its host: `logs/<id>`, `download/<id>`. */
   key: string;
   /** For messages: `the log of worker w1`. */
   subject: string;
   args: readonly string[];
+  /** What each of its lines must be (else AGENT_OUTDATED for every reader). */
+  schema: z.ZodType<L>;
   backlog: () => Backlog;
   /**
    * The agent line that ends its replay of what came before (not relayed): readers that join
@@ -27,9 +30,9 @@ export interface FollowSpec {
   liveEvent?: string;
 }
 
-export interface FollowReader {
+export interface FollowReader<L extends AgentLine = AgentLine> {
   /** Iterate it at once: the reader leaves (and the follower may stop) when iteration ends. */
-  lines(signal: AbortSignal): AsyncGenerator<AgentLine>;
+  lines(signal: AbortSignal): AsyncGenerator<L>;
 }
 
 export interface FollowOptions {
@@ -80,7 +83,9 @@ class Follower {
     const { spec } = this;
     let failure: Error | undefined;
     try {
-      for await (const line of agentLines(spec.runner, spec.args, { signal: this.stop.signal })) {
+      for await (const line of agentLines(spec.runner, spec.args, spec.schema, {
+        signal: this.stop.signal,
+      })) {
         if (line.event === spec.liveEvent) {
           this.goLive();
           continue;
@@ -116,7 +121,7 @@ export class AgentFollowers {
   constructor(private readonly options: { perHost: number }) {}
 
   /** Joins the follower of `spec` (starting it if needed); TOO_MANY_FOLLOWERS past the limit. */
-  join(spec: FollowSpec, options: FollowOptions = {}): FollowReader {
+  join<L extends AgentLine>(spec: FollowSpec<L>, options: FollowOptions = {}): FollowReader<L> {
     const id = `${spec.runner.host}\n${spec.key}`;
     let follower = this.followers.get(id);
     if (!follower) {
@@ -134,7 +139,11 @@ export class AgentFollowers {
       `${spec.runner.host}: ${spec.subject}`,
     );
     joined.add(reader);
-    return { lines: (signal) => reader.lines(signal, () => joined.remove(reader)) };
+    // The follower of this key was started from a spec of the same kind (follows.ts): its lines
+    // passed the same schema, so they are L.
+    const lines = (signal: AbortSignal) =>
+      reader.lines(signal, () => joined.remove(reader)) as AsyncGenerator<L>;
+    return { lines };
   }
 
   /** Throws TOO_MANY_FOLLOWERS when `host` has no room for one more distinct follower. */

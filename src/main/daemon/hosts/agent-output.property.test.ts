@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { isErrorCode, RbeesError } from '../../../shared/errors';
 import type { SshSession } from '../../ssh';
 import { execOnClient, openExecChannel } from '../../ssh/exec';
-import { agentAnswer, agentLines, remoteAgent } from './agent-runner';
+import { z } from 'zod';
+import { agentAnswer, agentLines } from './agent-calls';
+import { remoteAgent } from './agent-runner';
 
 /**
  * The daemon's side of a pool host's agent, fed generated output: whatever a broken, old or
@@ -168,6 +170,9 @@ const execScript = fc.record({
 });
 
 const ARGS = [['status'], ['models', 'list'], ['worker', 'list'], ['models', 'rm', 'x']];
+/** Any `status` line, and any object at all: what the daemon gets past its line reading. */
+const STATUS_LINE = z.looseObject({ event: z.literal('status') });
+const ANY_LINE = z.looseObject({});
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -199,9 +204,9 @@ describe("an agent's output, generated", () => {
           const runner = remoteAgent('h', scriptedSession(serve, exec, thrown), '/agent');
           const result = await withTimeout(
             outcome(async () => {
-              if (answer) return [await agentAnswer(runner, args, 'status')];
+              if (answer) return [await agentAnswer(runner, args, STATUS_LINE)];
               const lines: unknown[] = [];
-              for await (const line of agentLines(runner, args)) lines.push(line);
+              for await (const line of agentLines(runner, args, ANY_LINE)) lines.push(line);
               return lines;
             }),
             `rbees-pool ${args.join(' ')}`,
@@ -232,7 +237,7 @@ describe("an agent's output, generated", () => {
         exit: { code: 0 },
       };
       const runner = remoteAgent('h', scriptedSession(serve, exec, thrown), '/agent');
-      await expect(agentAnswer(runner, ['status'], 'status')).resolves.toMatchObject({
+      await expect(agentAnswer(runner, ['status'], STATUS_LINE)).resolves.toMatchObject({
         os: 'linux',
       });
       expect(thrown).toEqual([]);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { isErrorCode, RbeesError } from '../../../shared/errors';
+import { RbeesError } from '../../../shared/errors';
 import { LineQueue, LineSplitter, poolCommand } from '../../ssh';
 import { agentServe, isServed } from './agent-serve';
 import type { ExitStatus, OutputLine, RemoteProcess, SshSession } from '../../ssh';
@@ -98,100 +98,4 @@ export function localAgent(bundle: string, home: string): AgentRunner {
       return { lines, exit };
     },
   };
-}
-
-/** One JSON line the agent printed. Most carry `event`; `download --list` prints bare states. */
-export type AgentLine = Record<string, unknown>;
-
-/**
- * The agent's JSON lines as they come. Ends normally only when the command exited 0; otherwise
- * throws the agent's own error (its `{event:"error"}` line, with its code when it is one of
- * ours: a missing model stays NOT_FOUND) or AGENT_FAILED naming the first stderr line.
- */
-export async function* agentLines(
-  runner: AgentRunner,
-  args: readonly string[],
-  options: AgentRunOptions = {},
-): AsyncGenerator<AgentLine> {
-  const proc = runner.run(args, options);
-  const stderr: string[] = [];
-  let failure: AgentLine | undefined;
-  for await (const { stream, line } of proc.lines) {
-    if (stream === 'stderr') {
-      if (line.trim() !== '' && stderr.length < 20) stderr.push(line);
-      continue;
-    }
-    const value = parseLine(line);
-    if (!value) continue;
-    if (value.event === 'error') failure = value;
-    else yield value;
-  }
-  const exit = await proc.exit;
-  if (exit.code === 0 && !failure) return;
-  throw agentError(runner.host, args, exit, failure, stderr);
-}
-
-/** All of a command's lines, once it has succeeded. */
-export async function agentCall(
-  runner: AgentRunner,
-  args: readonly string[],
-  options: AgentRunOptions = {},
-): Promise<AgentLine[]> {
-  const lines: AgentLine[] = [];
-  for await (const line of agentLines(runner, args, options)) lines.push(line);
-  return lines;
-}
-
-/** The one line with `event: <name>` that a command answers with. */
-export async function agentAnswer(
-  runner: AgentRunner,
-  args: readonly string[],
-  event: string,
-  options: AgentRunOptions = {},
-): Promise<AgentLine> {
-  const lines = await agentCall(runner, args, options);
-  const answer = lines.findLast((line) => line.event === event);
-  if (answer) return answer;
-  throw new RbeesError(
-    'AGENT_FAILED',
-    `${runner.host}: rbees-pool ${args.join(' ')} printed no "${event}" line (is the agent up to date? reinstall it with \`llorch pool install --host ${runner.host}\`)`,
-    { host: runner.host },
-  );
-}
-
-function parseLine(line: string): AgentLine | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as AgentLine)
-      : undefined;
-  } catch {
-    return undefined; // a launcher's noise is not the agent's answer
-  }
-}
-
-function agentError(
-  host: string,
-  args: readonly string[],
-  exit: ExitStatus,
-  failure: AgentLine | undefined,
-  stderr: string[],
-): RbeesError {
-  const command = `rbees-pool ${args.join(' ')}`;
-  const details = { host, exit_code: exit.code, ...(exit.signal ? { signal: exit.signal } : {}) };
-  if (failure && typeof failure.message === 'string') {
-    const code = isErrorCode(failure.code) ? failure.code : 'AGENT_FAILED';
-    return new RbeesError(code, `${host}: ${failure.message}`, details);
-  }
-  // 127 is the shell's "command not found": the agent is not where the host says it is.
-  const hint =
-    exit.code === 127
-      ? ` (rbees-pool is not in the agent dir: install it with \`llorch pool install --host ${host}\`)`
-      : '';
-  const why =
-    stderr[0] ??
-    (exit.signal
-      ? `killed by ${exit.signal}`
-      : `exited with ${String(exit.code)} without saying why`);
-  return new RbeesError('AGENT_FAILED', `${host}: ${command} failed: ${why}${hint}`, details);
 }

@@ -19,7 +19,9 @@ import {
 } from '../../../../scripts/testing/cli-process';
 import { LineSplitter, poolCommand, SshSession } from '../../ssh';
 import { hostOptions } from '../../../../scripts/testing/ssh-session';
-import { agentAnswer, remoteAgent } from './agent-runner';
+import { StatusLineSchema } from '../../../shared/status-schemas';
+import { agentAnswer } from './agent-calls';
+import { remoteAgent } from './agent-runner';
 
 let pool: PoolFixture;
 let host: TestHost;
@@ -144,7 +146,7 @@ describe('rbees-pool serve', () => {
     try {
       const runner = remoteAgent('gpu2', s, agent.dir);
       for (let i = 0; i < 3; i++) {
-        const status = await agentAnswer(runner, ['status'], 'status');
+        const status = await agentAnswer(runner, ['status'], StatusLineSchema);
         expect(status).toMatchObject({ event: 'status' });
       }
       // Serve was tried once on this connection, then every call was a plain exec.

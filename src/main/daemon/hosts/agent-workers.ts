@@ -1,17 +1,12 @@
-import { z } from 'zod';
-import { RbeesError } from '../../../shared/errors';
 import type { AgentWorkerEntry, SpawnedWorker, WorkerEntry } from '../../../shared/pool-status';
 import {
   SpawnedLineSchema,
+  StoppedLineSchema,
   WorkerEntrySchema,
   WorkersLineSchema,
 } from '../../../shared/worker-schemas';
-import {
-  agentAnswer,
-  type AgentLine,
-  type AgentRunner,
-  type AgentRunOptions,
-} from './agent-runner';
+import { agentAnswer } from './agent-calls';
+import type { AgentRunner, AgentRunOptions } from './agent-runner';
 
 /**
  * The agent's worker lines, parsed where they arrive. They carry each worker's secret, which the
@@ -27,8 +22,7 @@ export async function listWorkers(
   runner: AgentRunner,
   options?: AgentRunOptions,
 ): Promise<AgentWorkerEntry[]> {
-  const line = await agentAnswer(runner, ['worker', 'list'], 'workers', options);
-  return parseAgentLine(WorkersLineSchema, line, runner.host, 'worker list').workers;
+  return (await agentAnswer(runner, ['worker', 'list'], WorkersLineSchema, options)).workers;
 }
 
 /** `rbees-pool worker spawn <args…>` on the host: the worker, ready. */
@@ -36,10 +30,14 @@ export async function spawnWorkerOn(
   runner: AgentRunner,
   args: readonly string[],
 ): Promise<SpawnedWorker> {
-  const line = await agentAnswer(runner, ['worker', 'spawn', ...args], 'spawned');
-  const parsed = parseAgentLine(SpawnedLineSchema, line, runner.host, 'worker spawn');
+  const parsed = await agentAnswer(runner, ['worker', 'spawn', ...args], SpawnedLineSchema);
   const { event: _event, ...worker } = parsed;
   return worker;
+}
+
+/** `rbees-pool worker stop <id>` on the host (idempotent). */
+export async function stopWorkerOn(runner: AgentRunner, id: string): Promise<void> {
+  await agentAnswer(runner, ['worker', 'stop', id], StoppedLineSchema);
 }
 
 export function servingWorkers(workers: readonly AgentWorkerEntry[]): ServingWorker[] {
@@ -54,31 +52,4 @@ export function servingWorkers(workers: readonly AgentWorkerEntry[]): ServingWor
  */
 export function withoutSecrets(workers: readonly WorkerEntry[]): WorkerEntry[] {
   return workers.map((worker) => WorkerEntrySchema.parse(worker));
-}
-
-const StatusWorkersSchema = z.object({ workers: z.array(WorkerEntrySchema) });
-
-/** The workers of an agent's `status` line, as fit to show as withoutSecrets makes them. */
-export function statusWorkers(line: AgentLine, host: string): WorkerEntry[] {
-  return parseAgentLine(StatusWorkersSchema, line, host, 'status').workers;
-}
-
-function parseAgentLine<S extends z.ZodType>(
-  schema: S,
-  line: AgentLine,
-  host: string,
-  command: string,
-): z.output<S> {
-  const result = schema.safeParse(line);
-  if (result.success) return result.data;
-  const problems = result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`)
-    .join('; ');
-  throw new RbeesError(
-    'AGENT_FAILED',
-    `${host}: rbees-pool ${command} answered a line this daemon cannot read (${problems}) — ` +
-      `update the agent: llorch pool install --host ${host}`,
-    { host },
-  );
 }

@@ -1,4 +1,4 @@
-import type { AgentLine } from './agent-runner';
+import type { AgentLine } from './agent-calls';
 
 /** What a shared follower keeps of its agent's lines, so that a reader who joins late catches up. */
 export interface Backlog {
@@ -27,7 +27,8 @@ export class LineBacklog implements Backlog {
   }
 
   push(line: AgentLine): void {
-    const size = typeof line.line === 'string' ? line.line.length + 64 : 256;
+    const text = (line as { line?: unknown }).line;
+    const size = typeof text === 'string' ? text.length + 64 : 256;
     if (this.count === this.maxLines) this.dropOldest();
     const at = (this.start + this.count) % this.maxLines;
     this.ring[at] = line;

@@ -1,5 +1,5 @@
 import { RbeesError } from '../../../shared/errors';
-import type { AgentLine } from './agent-runner';
+import type { AgentLine } from './agent-calls';
 
 /**
  * One reader's lines from a shared follower: its backlog, then the live lines, then the end. The

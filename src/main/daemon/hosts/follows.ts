@@ -1,4 +1,8 @@
+import type { z } from 'zod';
 import { RbeesError } from '../../../shared/errors';
+import { DownloadEventSchema } from '../../../shared/model-schemas';
+import type { DownloadEvent } from '../../../shared/pool-status';
+import { WorkerLogLineSchema } from '../../../shared/worker-schemas';
 import type { AgentRunner } from './agent-runner';
 import type { FollowSpec } from './agent-followers';
 import { LineBacklog, ProgressBacklog } from './follow-backlog';
@@ -10,24 +14,29 @@ const FOLLOW_BACKLOG_BYTES = 8 << 20;
 const LOGS_LIVE = 'logs_live';
 
 /** `worker logs <id> --follow`, shared: each reader gets the last `lines` of its backlog. */
-export function workerLogFollow(runner: AgentRunner, id: string): FollowSpec {
+export function workerLogFollow(
+  runner: AgentRunner,
+  id: string,
+): FollowSpec<z.output<typeof WorkerLogLineSchema>> {
   return {
     runner,
     key: `logs/${id}`,
     subject: `the log of worker ${id}`,
     args: ['worker', 'logs', id, '--follow', '--lines', String(FOLLOW_BACKLOG_LINES)],
+    schema: WorkerLogLineSchema,
     backlog: () => new LineBacklog(FOLLOW_BACKLOG_LINES, FOLLOW_BACKLOG_BYTES),
     liveEvent: LOGS_LIVE,
   };
 }
 
 /** `models download --attach <id>`, shared: a new reader gets `start` and the latest progress. */
-export function downloadFollow(runner: AgentRunner, id: string): FollowSpec {
+export function downloadFollow(runner: AgentRunner, id: string): FollowSpec<DownloadEvent> {
   return {
     runner,
     key: `download/${id}`,
     subject: `download ${id}`,
     args: ['models', 'download', '--attach', id],
+    schema: DownloadEventSchema,
     backlog: () => new ProgressBacklog(),
   };
 }

@@ -7,9 +7,10 @@ import { DEFAULT_AGENT_DIR } from '../../cli/connection-args';
 import { hostOptions } from '../../cli/host-target';
 import { SshSession } from '../../ssh';
 import type { SshHostOptions } from '../../ssh';
-import { agentAnswer, localAgent, remoteAgent } from './agent-runner';
+import { StatusLineSchema } from '../../../shared/status-schemas';
+import { agentAnswer } from './agent-calls';
+import { localAgent, remoteAgent } from './agent-runner';
 import type { AgentRunner } from './agent-runner';
-import { statusWorkers } from './agent-workers';
 import type { HostRecord, HostsTable } from '../store/hosts-table';
 
 export const LOCAL_HOST = 'local';
@@ -148,10 +149,8 @@ export class HostRegistry {
   }
 
   async status(name: string): Promise<HostStatusResponse> {
-    const status = await agentAnswer(await this.agent(name), ['status'], 'status');
-    // The agent is the contract's one writer; its workers are parsed so that no secret gets by.
-    const workers = statusWorkers(status, name);
-    return { ...status, workers } as unknown as HostStatusResponse;
+    // Parsed with the contract: its workers as fit to show, so that no secret gets by.
+    return agentAnswer(await this.agent(name), ['status'], StatusLineSchema);
   }
 
   /** The host's agent: this computer's bundled one, or the one in the host's agent dir. */

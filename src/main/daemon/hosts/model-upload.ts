@@ -15,8 +15,8 @@ import type { UploadResponse } from '../../../shared/hosts';
 import { MODEL_FILE_NAME } from '../../../shared/host-schemas';
 import { modelIdFromFileName } from '../../../shared/models';
 import { uploadFile } from '../../ssh';
-import { agentAnswer } from './agent-runner';
-import type { AgentLine, AgentRunner } from './agent-runner';
+import { listModelsOn, type ModelsListing } from './agent-models';
+import type { AgentRunner } from './agent-runner';
 import type { HostRegistry } from './host-registry';
 import { LOCAL_HOST } from './host-registry';
 
@@ -58,10 +58,9 @@ export async function uploadModel(
   const id = modelIdFromFileName(file) as string; // MODEL_FILE_NAME guarantees one
   const source = ggufOnly(upload.source, file);
   const runner = await hosts.agent(host);
-  const listing = await agentAnswer(runner, ['models', 'list'], 'models');
-  const modelsDir = String(listing.models_dir);
-  const installed = Array.isArray(listing.models) ? (listing.models as { id: string }[]) : [];
-  if (installed.some((model) => model.id === id)) {
+  const listing = await listModelsOn(runner);
+  const modelsDir = listing.models_dir;
+  if (listing.models.some((model) => model.id === id)) {
     throw new RbeesError(
       'BAD_REQUEST',
       `${host}: ${file} is already installed; delete it first to replace it.`,
@@ -89,9 +88,8 @@ export async function uploadModel(
 }
 
 /** The agent's free bytes for its models dir; undefined from an agent too old to say. */
-function freeBytesOf(listing: AgentLine): number | undefined {
-  const disk = listing.disk as { free_bytes?: unknown } | null | undefined;
-  return typeof disk?.free_bytes === 'number' ? disk.free_bytes : undefined;
+function freeBytesOf(listing: ModelsListing): number | undefined {
+  return listing.disk?.free_bytes;
 }
 
 /**
@@ -104,7 +102,7 @@ async function diskFullOr(
   at: { runner: AgentRunner; host: string; dir: string; file: string; size: number },
 ): Promise<unknown> {
   if (!(err instanceof RbeesError) || err.code !== 'INTERNAL') return err;
-  const listing = await agentAnswer(at.runner, ['models', 'list'], 'models').catch(() => null);
+  const listing = await listModelsOn(at.runner).catch(() => null);
   const free = listing ? freeBytesOf(listing) : undefined;
   if (free === undefined || free >= at.size) return err;
   const said = typeof err.details?.cause === 'string' ? err.details.cause : err.message;

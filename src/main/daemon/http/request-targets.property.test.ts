@@ -23,7 +23,7 @@ beforeAll(async () => {
   daemon = await buildDaemonApp();
   await daemon.app.listen({ host: '127.0.0.1', port: 0 });
   port = (daemon.app.server.address() as AddressInfo).port;
-  routes = registeredRoutes(daemon.app).map((route) => {
+  routes = registeredRoutes(daemon).map((route) => {
     const [method = '', path = ''] = route.split(' ');
     return { method, path: path.replace(/\{\w+\}/g, 'local') };
   });

@@ -24,7 +24,7 @@ function concrete(path: string): string {
 
 describe('which routes need the token', () => {
   it('is every route but the UI files and /health, whatever their method', async () => {
-    const routes = registeredRoutes(daemon.app).map((route) => {
+    const routes = registeredRoutes(daemon).map((route) => {
       const [method = '', path = ''] = route.split(' ');
       return { method, path: concrete(path) };
     });

@@ -13,9 +13,13 @@ import type { Jobs } from '../jobs/jobs';
 import type { LocalModels } from '../cluster/local-models';
 import type { Logger } from '../logger';
 import type { DaemonMetrics } from '../metrics';
+import { HealthSchema } from '../../../shared/api-schemas';
+import { apiDocument } from './api-document';
+import { ERRORS, json } from './route-schemas';
 import { apiRoutes } from './routes/api';
 import { conversationRoutes } from './routes/conversations';
 import { eventRoutes } from './routes/events';
+import { hostDownloadRoutes } from './routes/host-downloads';
 import { hostInstallRoutes } from './routes/host-install';
 import { hostModelRoutes } from './routes/host-models';
 import { hostWorkerRoutes } from './routes/host-workers';
@@ -23,6 +27,7 @@ import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
+import { useZodSchemas } from './schema-compilers';
 import { installSecurity, publicRoutes } from './security';
 import type { JobRecord } from '../../../shared/inference';
 import type { Store } from '../store/store';
@@ -75,6 +80,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
       return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
     },
   });
+  useZodSchemas(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
@@ -93,6 +99,8 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     return reply.code(404).send({ error: body });
   });
 
+  // Before any route: the API document is generated from the routes' declarations.
+  apiDocument(app, deps.version);
   // The only routes without the token: the UI's files (the page asks for the token) and liveness.
   publicRoutes(app, async (open) => {
     if (existsSync(deps.uiDir)) {
@@ -104,18 +112,28 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     } else {
       deps.logger.warn({ uiDir: deps.uiDir }, 'UI not built; run `npm run build`');
     }
-    open.get(API.health, async () => ({ status: 'ok' }));
+    const health = {
+      tags: ['daemon'],
+      summary: 'Check that the daemon answers',
+      security: [],
+      response: { 200: json(HealthSchema, 'Alive.'), ...ERRORS },
+    };
+    open.get(API.health, { schema: health }, async () => ({ status: 'ok' as const }));
   });
-  taskRoutes(app, deps.jobs, deps.store.jobs);
-  openAiRoutes(app, deps.jobs);
-  apiRoutes(app, deps);
-  hostRoutes(app, deps.hosts);
-  hostModelRoutes(app, deps.hosts, deps.monitor, deps.downloadEnv, deps.followers);
-  eventRoutes(app, deps.events, deps.monitor);
-  hostInstallRoutes(app, deps.hosts, deps.monitor, deps.sourceRoot);
-  hostWorkerRoutes(app, deps.hosts, (host) => deps.cluster.refresh(host), deps.followers);
-  conversationRoutes(app, deps.store);
-  openApiRoutes(app, deps.version);
+  // In a plugin, so that the document's generator (registered above) sees every route.
+  void app.register(async (api) => {
+    taskRoutes(api, deps.jobs, deps.store.jobs);
+    openAiRoutes(api, deps.jobs);
+    apiRoutes(api, deps);
+    hostRoutes(api, deps.hosts);
+    hostModelRoutes(api, deps.hosts, deps.monitor);
+    hostDownloadRoutes(api, deps.hosts, deps.monitor, deps.downloadEnv, deps.followers);
+    eventRoutes(api, deps.events, deps.monitor);
+    hostInstallRoutes(api, deps.hosts, deps.monitor, deps.sourceRoot);
+    hostWorkerRoutes(api, deps.hosts, (host) => deps.cluster.refresh(host), deps.followers);
+    conversationRoutes(api, deps.store);
+    openApiRoutes(api);
+  });
   return app;
 }
 

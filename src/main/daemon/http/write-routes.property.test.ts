@@ -19,7 +19,7 @@ let daemon: DaemonApp;
 let writes: { method: string; path: string }[];
 beforeAll(async () => {
   daemon = await buildDaemonApp();
-  writes = registeredRoutes(daemon.app)
+  writes = registeredRoutes(daemon)
     .map((route) => route.split(' ') as [string, string])
     .filter(([method]) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method))
     .map(([method, path]) => ({ method, path }));

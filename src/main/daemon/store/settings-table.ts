@@ -1,15 +1,19 @@
+import type { Settings } from '../../../shared/conversations';
 import { transaction, type Database } from './sqlite';
 
 /** Settings as JSON values under string keys; the API validates what goes in. */
 export class SettingsTable {
   constructor(private readonly db: Database) {}
 
-  all(): Record<string, unknown> {
+  all(): Settings {
     const rows = this.db.prepare('SELECT key, value FROM settings ORDER BY key').all() as {
       key: string;
       value: string;
     }[];
-    return Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+    // Each value was validated as JSON on its way in (SettingsSchema).
+    return Object.fromEntries(
+      rows.map((row) => [row.key, JSON.parse(row.value) as Settings[string]]),
+    );
   }
 
   /** Sets every key of `patch`; a null value removes the key. */

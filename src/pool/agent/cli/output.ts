@@ -1,4 +1,4 @@
-import type { AgentLine } from './lines';
+import type { AgentLine } from '../../../shared/agent-lines';
 
 /** Where a command's results go: JSON lines with --json, readable text otherwise. */
 export interface Output {

@@ -10,7 +10,7 @@
  */
 import { toErrorBody } from '../../../shared/errors';
 import { route, UsageError, type Group } from './cli';
-import type { AgentLine } from './lines';
+import type { AgentLine } from '../../../shared/agent-lines';
 import type { Output } from './output';
 
 /** Read-only and short: the only commands worth keeping a process for. */

@@ -8,6 +8,7 @@ import type { DownloadState } from './download-state';
 import { defaultModelsDir, listDownloads, newDownloadId, readState } from './download-state';
 import { runDownloadEvents } from './event-run';
 import type { DownloadEvent } from './events';
+import type { DetachedLine } from '../../../shared/pool-status';
 import { hfToken } from './hf-token';
 import { DOWNLOAD_USAGE } from './usage';
 
@@ -101,7 +102,10 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
   const emit = printer(io, json);
   const fail = (err: unknown): number => {
     const { code, message } = toErrorBody(err);
-    if (json) io.stdout.write(`${JSON.stringify({ event: 'error', code, message })}\n`);
+    if (json)
+      io.stdout.write(
+        `${JSON.stringify({ event: 'error', code, message } satisfies DownloadEvent)}\n`,
+      );
     else io.stderr.write(`error (${code}): ${message}\n`);
     return 1;
   };
@@ -144,7 +148,7 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
       });
       io.stdout.write(
         json
-          ? `${JSON.stringify({ event: 'detached', id: d.id, pid: d.pid, log: d.log })}\n`
+          ? `${JSON.stringify({ event: 'detached', id: d.id, pid: d.pid, log: d.log } satisfies DetachedLine)}\n`
           : `Started download ${d.id} (pid ${d.pid}). Follow it: rbees-pool models download --attach ${d.id}\n`,
       );
       return 0;

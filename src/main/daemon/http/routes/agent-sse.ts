@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from '../../../../shared/errors';
 import { encodeSse } from '../../../../shared/sse';
-import type { AgentLine } from '../../hosts/agent-runner';
+import type { AgentLine } from '../../hosts/agent-calls';
 import { sendSse } from '../sse-reply';
 
 /**
@@ -17,8 +17,7 @@ export function relayAgentLines(
   return sendSse(request, reply, async function* (signal) {
     try {
       for await (const line of open(signal)) {
-        const event = typeof line.event === 'string' ? line.event : 'message';
-        yield encodeSse({ event, data: JSON.stringify(line) });
+        yield encodeSse({ event: line.event, data: JSON.stringify(line) });
       }
     } catch (err) {
       if (signal.aborted) return;

@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { API } from '../../../../shared/api';
 import { RbeesError, toErrorBody } from '../../../../shared/errors';
-import type { AgentVersionResponse } from '../../../../shared/hosts';
+import { AgentVersionResponseSchema } from '../../../../shared/host-schemas';
 import { encodeSse } from '../../../../shared/sse';
 import type { InstallEvent } from '../../../install/install';
 import { isPlatform, platformFromUname } from '../../../install/platform';
@@ -14,9 +15,21 @@ import type { ClusterMonitor } from '../../cluster/cluster-monitor';
 import { restartAgentServe } from '../../hosts/agent-runner';
 import type { HostRegistry } from '../../hosts/host-registry';
 import { LOCAL_HOST } from '../../hosts/host-registry';
+import { ByHost, ERRORS, json, sse } from '../route-schemas';
 import { sendSse } from '../sse-reply';
 
-type Host = { Params: { name: string } };
+const TAG = ['hosts'];
+const INSTALL_STEPS = [
+  'probed',
+  'payload',
+  'current',
+  'uploaded',
+  'verified',
+  'swapped',
+  'checked',
+  'installed',
+  'error',
+];
 
 function remoteOnly(name: string): void {
   if (name === LOCAL_HOST) {
@@ -42,8 +55,21 @@ export function hostInstallRoutes(
   sourceRoot: string,
 ): void {
   const shipped = new ShippedVersions(sourceRoot);
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get<Host>(`${API.hosts}/:name/agent`, async (request): Promise<AgentVersionResponse> => {
+  const agentSchema = {
+    tags: TAG,
+    summary: "Compare the host's installed agent with the one this app ships",
+    description:
+      'Reads VERSION in the agent dir (one short exec); the shipped version is a content ' +
+      'hash of the agent bundle and its packages, computed once per platform.',
+    params: ByHost,
+    response: {
+      200: json(AgentVersionResponseSchema, 'Installed and shipped versions.'),
+      ...ERRORS,
+    },
+  };
+  api.get(`${API.hosts}/:name/agent`, { schema: agentSchema }, async (request) => {
     const { name } = request.params;
     remoteOnly(name);
     const dir = checkAgentDir(hosts.agentDirOf(name));
@@ -72,7 +98,20 @@ export function hostInstallRoutes(
     };
   });
 
-  app.post<Host>(`${API.hosts}/:name/install`, async (request, reply) => {
+  const installSchema = {
+    tags: TAG,
+    summary: "Install or update this daemon's agent on the host",
+    params: ByHost,
+    response: {
+      200: sse(
+        'The install steps as they happen; leaving the stream cancels it (the old agent stays).',
+        INSTALL_STEPS,
+        "Each event's data is an install step ({event, …facts}); `error` carries an ErrorBody.",
+      ),
+      ...ERRORS,
+    },
+  };
+  api.post(`${API.hosts}/:name/install`, { schema: installSchema }, async (request, reply) => {
     const { name } = request.params;
     remoteOnly(name);
     const agentDir = hosts.agentDirOf(name);

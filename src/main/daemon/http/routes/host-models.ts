@@ -1,130 +1,137 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { API } from '../../../../shared/api';
 import { RbeesError } from '../../../../shared/errors';
-import type {
-  DownloadsResponse,
-  HostModelsResponse,
-  StartDownloadResponse,
-  UploadResponse,
-} from '../../../../shared/hosts';
-import { StartDownloadSchema } from '../../../../shared/host-schemas';
-import { checkId, DOWNLOAD_ID, MODEL_ID } from '../../../../shared/ids';
-import type { DownloadState, ModelDetails } from '../../../../shared/pool-status';
-import { parseBody } from '../../../../shared/validation';
-import type { AgentFollowers } from '../../hosts/agent-followers';
-import { agentAnswer, agentCall } from '../../hosts/agent-runner';
-import { downloadFollow } from '../../hosts/follows';
+import type { UploadResponse } from '../../../../shared/hosts';
+import { HostModelsResponseSchema, UploadResponseSchema } from '../../../../shared/host-schemas';
+import { checkId, MODEL_ID } from '../../../../shared/ids';
+import { VerifiedLineSchema } from '../../../../shared/model-schemas';
+import { listModelsOn, removeModelOn, verifyModelOn } from '../../hosts/agent-models';
 import type { ClusterMonitor } from '../../cluster/cluster-monitor';
 import type { HostRegistry } from '../../hosts/host-registry';
 import { uploadModel } from '../../hosts/model-upload';
-import { relayAgentLines } from './agent-sse';
+import { ByHost, ByHostItem, empty, ERRORS, HOST_NAME, json } from '../route-schemas';
 
-type Host = { Params: { name: string } };
-type HostItem = { Params: { name: string; id: string } };
-
+const TAG = ['host models'];
 const OCTET_STREAM = 'application/octet-stream';
 
-/** A host's models: list, delete, verify, upload (a streamed body), downloads from Hugging Face. */
+/** The upload's body: the file's bytes, read as a stream (the route reads request.raw). */
+const ModelBytes = z.unknown().meta({
+  description:
+    "The model file's bytes; send Content-Length (a body that ends short is refused, nothing kept).",
+  contentMediaType: OCTET_STREAM,
+});
+const UploadParams = z.object({
+  name: HOST_NAME,
+  id: z.string().meta({ description: 'The file name to create on the host, `<model id>.gguf`.' }),
+});
+
+/** A host's models: list, delete, verify, upload (a streamed body). */
 export function hostModelRoutes(
   app: FastifyInstance,
   hosts: HostRegistry,
-  monitor: Pick<ClusterMonitor, 'follow' | 'modelsChanged'>,
-  /** Variables the agent needs for downloads (HF_ENDPOINT, set on the daemon). */
-  downloadEnv: Readonly<Record<string, string>>,
-  followers: AgentFollowers,
+  monitor: Pick<ClusterMonitor, 'modelsChanged'>,
 ): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   // Model bytes stay a stream: the route reads request.raw, never a buffered body.
-  app.addContentTypeParser(OCTET_STREAM, (_request, _payload, done) => done(null));
+  api.addContentTypeParser(OCTET_STREAM, (_request, _payload, done) => done(null));
 
-  app.get<Host>(`${API.hosts}/:name/models`, async (request): Promise<HostModelsResponse> => {
-    const runner = await hosts.agent(request.params.name);
-    const answer = await agentAnswer(runner, ['models', 'list'], 'models');
-    return {
-      models_dir: String(answer.models_dir),
-      models: answer.models as ModelDetails[],
-    };
-  });
+  api.get(
+    `${API.hosts}/:name/models`,
+    {
+      schema: {
+        tags: TAG,
+        summary: "List a host's model files",
+        params: ByHost,
+        response: { 200: json(HostModelsResponseSchema, 'The models.'), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const { models_dir, models } = await listModelsOn(await hosts.agent(request.params.name));
+      return { models_dir, models };
+    },
+  );
 
-  app.delete<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
-    const id = checkId(MODEL_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    await agentAnswer(runner, ['models', 'rm', id], 'removed');
-    monitor.modelsChanged(request.params.name);
-    return reply.code(204).send();
-  });
+  api.delete(
+    `${API.hosts}/:name/models/:id`,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Delete a model file from a host',
+        params: ByHostItem,
+        response: { 204: empty('Deleted.'), ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const id = checkId(MODEL_ID, 'id', request.params.id);
+      await removeModelOn(await hosts.agent(request.params.name), id);
+      monitor.modelsChanged(request.params.name);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post<HostItem>(`${API.hosts}/:name/models/:id/verify`, async (request) => {
-    const id = checkId(MODEL_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    return agentAnswer(runner, ['models', 'verify', id], 'verified');
-  });
+  api.post(
+    `${API.hosts}/:name/models/:id/verify`,
+    {
+      schema: {
+        tags: TAG,
+        summary: "Verify a model file's sha256 on its host",
+        params: ByHostItem,
+        response: { 200: json(VerifiedLineSchema, 'The checksum.'), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const id = checkId(MODEL_ID, 'id', request.params.id);
+      return verifyModelOn(await hosts.agent(request.params.name), id);
+    },
+  );
 
-  app.put<HostItem>(`${API.hosts}/:name/models/:id`, async (request, reply) => {
-    if (request.headers['content-type']?.split(';')[0]?.trim() !== OCTET_STREAM) {
-      throw new RbeesError(
-        'BAD_REQUEST',
-        `Send the model's bytes as the body with Content-Type: ${OCTET_STREAM}.`,
-      );
-    }
-    // The client going away (a cancelled drop) aborts the upload, which removes the partial file.
-    const gone = new AbortController();
-    const socket = request.raw.socket;
-    const onClose = (): void => {
-      if (!reply.raw.writableEnded) gone.abort();
-    };
-    socket.once('close', onClose);
-    let uploaded: UploadResponse;
-    try {
-      uploaded = await uploadModel(hosts, {
-        host: request.params.name,
-        file: request.params.id,
-        size: Number(request.headers['content-length'] ?? NaN),
-        // Not destroyed when the upload stops reading early: the error response must get out.
-        source: request.raw.iterator({ destroyOnReturn: false }),
-        signal: gone.signal,
-      });
-    } catch (err) {
-      // The rest of the body is not read: the connection cannot carry another request.
-      if (!request.raw.complete) void reply.header('connection', 'close');
-      throw err;
-    } finally {
-      socket.off('close', onClose);
-    }
-    monitor.modelsChanged(request.params.name);
-    return reply.code(201).send(uploaded);
-  });
-
-  app.get<Host>(`${API.hosts}/:name/downloads`, async (request): Promise<DownloadsResponse> => {
-    const runner = await hosts.agent(request.params.name);
-    const lines = await agentCall(runner, ['models', 'download', '--list']);
-    return { downloads: lines as unknown as DownloadState[] }; // the agent prints bare states
-  });
-
-  app.post<Host>(`${API.hosts}/:name/downloads`, async (request, reply) => {
-    const { ref } = parseBody(StartDownloadSchema, request.body);
-    const runner = await hosts.agent(request.params.name);
-    // Its progress is followed (monitor.follow): refuse now rather than run it unseen.
-    followers.ensureRoom(runner.host, `a download of ${ref}`);
-    const started = await agentAnswer(runner, ['models', 'download', ref, '--detach'], 'detached', {
-      env: downloadEnv,
-    });
-    const body: StartDownloadResponse = { id: String(started.id) };
-    monitor.follow(request.params.name, body.id);
-    return reply.code(202).send(body);
-  });
-
-  app.delete<HostItem>(`${API.hosts}/:name/downloads/:id`, async (request, reply) => {
-    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    await agentCall(runner, ['models', 'download', '--cancel', id]);
-    return reply.code(204).send();
-  });
-
-  app.get<HostItem>(`${API.hosts}/:name/downloads/:id/events`, async (request, reply) => {
-    const id = checkId(DOWNLOAD_ID, 'id', request.params.id);
-    const runner = await hosts.agent(request.params.name);
-    // The follower the monitor already runs for it, if any: one per download, whoever reads.
-    const reader = followers.join(downloadFollow(runner, id));
-    await relayAgentLines(request, reply, (signal) => reader.lines(signal));
-  });
+  api.put(
+    `${API.hosts}/:name/models/:id`,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Upload a model file to a host',
+        params: UploadParams,
+        consumes: [OCTET_STREAM],
+        body: ModelBytes,
+        response: { 201: json(UploadResponseSchema, 'Uploaded and verified.'), ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      if (request.headers['content-type']?.split(';')[0]?.trim() !== OCTET_STREAM) {
+        throw new RbeesError(
+          'BAD_REQUEST',
+          `Send the model's bytes as the body with Content-Type: ${OCTET_STREAM}.`,
+        );
+      }
+      // The client going away (a cancelled drop) aborts the upload, which removes the partial file.
+      const gone = new AbortController();
+      const socket = request.raw.socket;
+      const onClose = (): void => {
+        if (!reply.raw.writableEnded) gone.abort();
+      };
+      socket.once('close', onClose);
+      let uploaded: UploadResponse;
+      try {
+        uploaded = await uploadModel(hosts, {
+          host: request.params.name,
+          file: request.params.id,
+          size: Number(request.headers['content-length'] ?? NaN),
+          // Not destroyed when the upload stops reading early: the error response must get out.
+          source: request.raw.iterator({ destroyOnReturn: false }),
+          signal: gone.signal,
+        });
+      } catch (err) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        if (!request.raw.complete) void reply.header('connection', 'close');
+        throw err;
+      } finally {
+        socket.off('close', onClose);
+      }
+      monitor.modelsChanged(request.params.name);
+      return reply.code(201).send(uploaded);
+    },
+  );
 }

@@ -1,61 +1,119 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { API } from '../../../../shared/api';
 import { HTTP_STATUS } from '../../../../shared/errors';
-import type { InferenceEvent, ParsedTaskRequest } from '../../../../shared/inference';
+import type { ParsedTaskRequest } from '../../../../shared/inference';
 import {
   chatMessagesFromOpenAi,
   ChatCompletionRequestSchema,
+  ChatCompletionSchema,
   CompletionRequestSchema,
   DEFAULT_CHAT_MAX_TOKENS,
   DEFAULT_COMPLETION_MAX_TOKENS,
-  finishReason,
+  OpenAiModelListSchema,
   samplingFromOpenAi,
-  usage,
-  type FinishReason,
+  TextCompletionSchema,
 } from '../../../../shared/openai';
-import { parseBody } from '../../../../shared/validation';
 import type { Jobs } from '../../jobs/jobs';
+import { ERRORS, json, QUEUE_FULL, sse } from '../route-schemas';
 import { sendSse } from '../sse-reply';
+import { data, Shaper, type Kind } from './openai-shapes';
 import { submitJob } from './tasks';
 
-type Kind = 'chat' | 'text';
+const TAG = ['openai'];
+const STREAMS =
+  'With `"stream": true` the answer is `text/event-stream`: `data:` lines carrying OpenAI chunk ' +
+  'objects, `data: {"error": ErrorBody}` if the job fails, then `data: [DONE]`.';
+
+/** The JSON completion, or (with `stream`) its chunks as data-only events, as OpenAI sends them. */
+function completion<S extends z.ZodType>(schema: S, chunk: string) {
+  const events = sse('', [chunk, '[DONE]'], 'Data-only events (no `event:` field).');
+  return {
+    description: 'The completion, or its stream.',
+    content: { 'application/json': { schema }, ...events.content },
+  };
+}
 
 /** OpenAI-compatible API: the same jobs as `/v2/tasks`, in OpenAI's shapes. */
 export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   // Every model a request may name, once, whichever hosts have it.
-  app.get(API.openaiModels, async () => ({
-    object: 'list',
-    data: [...new Set((await jobs.modelIds()).map((m) => m.id))].map((id) => ({
-      id,
-      object: 'model',
-      created: 0,
-      owned_by: 'rbees',
-    })),
-  }));
+  api.get(
+    API.openaiModels,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'List the models requests may name (OpenAI shape)',
+        response: { 200: json(OpenAiModelListSchema, 'The models.'), ...ERRORS },
+      },
+    },
+    async () => ({
+      object: 'list' as const,
+      data: [...new Set((await jobs.modelIds()).map((m) => m.id))].map((id) => ({
+        id,
+        object: 'model' as const,
+        created: 0,
+        owned_by: 'rbees',
+      })),
+    }),
+  );
 
-  app.post(API.chatCompletions, async (request, reply) => {
-    const body = parseBody(ChatCompletionRequestSchema, request.body);
-    const task: ParsedTaskRequest = {
-      ...samplingFromOpenAi(body),
-      model: body.model,
-      messages: chatMessagesFromOpenAi(body.messages),
-      max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_CHAT_MAX_TOKENS,
-      priority: 'interactive',
-    };
-    await answer(request, reply, jobs, task, 'chat', body);
-  });
+  api.post(
+    API.chatCompletions,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Create a chat completion (OpenAI-compatible)',
+        description: STREAMS,
+        body: ChatCompletionRequestSchema,
+        response: {
+          200: completion(ChatCompletionSchema, 'chat.completion.chunk'),
+          ...QUEUE_FULL,
+          ...ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const task: ParsedTaskRequest = {
+        ...samplingFromOpenAi(body),
+        model: body.model,
+        messages: chatMessagesFromOpenAi(body.messages),
+        max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_CHAT_MAX_TOKENS,
+        priority: 'interactive',
+      };
+      await answer(request, reply, jobs, task, 'chat', body);
+    },
+  );
 
-  app.post(API.completions, async (request, reply) => {
-    const body = parseBody(CompletionRequestSchema, request.body);
-    const task: ParsedTaskRequest = {
-      ...samplingFromOpenAi(body),
-      model: body.model,
-      prompt: typeof body.prompt === 'string' ? body.prompt : body.prompt[0],
-      max_tokens: body.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS,
-      priority: 'interactive',
-    };
-    await answer(request, reply, jobs, task, 'text', body);
-  });
+  api.post(
+    API.completions,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Create a text completion (OpenAI-compatible)',
+        description: STREAMS,
+        body: CompletionRequestSchema,
+        response: {
+          200: completion(TextCompletionSchema, 'text_completion'),
+          ...QUEUE_FULL,
+          ...ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const task: ParsedTaskRequest = {
+        ...samplingFromOpenAi(body),
+        model: body.model,
+        prompt: typeof body.prompt === 'string' ? body.prompt : body.prompt[0],
+        max_tokens: body.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS,
+        priority: 'interactive',
+      };
+      await answer(request, reply, jobs, task, 'text', body);
+    },
+  );
 }
 
 async function answer(
@@ -95,89 +153,5 @@ async function answer(
     if (event.type === 'end') {
       return reply.send(shape.whole(text, event.data));
     }
-  }
-}
-
-function data(payload: unknown): string {
-  return `data: ${JSON.stringify(payload)}\n\n`;
-}
-
-/** Builds OpenAI's objects for one job. */
-class Shaper {
-  private readonly created = Math.floor(Date.now() / 1000);
-
-  constructor(
-    private readonly kind: Kind,
-    private readonly id: string,
-    private readonly model: string,
-  ) {}
-
-  streamEvent(event: InferenceEvent, includeUsage: boolean): unknown[] {
-    switch (event.type) {
-      case 'token':
-        return [
-          this.kind === 'chat'
-            ? this.chunk({ content: event.data.t }, null)
-            : this.text(event.data.t, null),
-        ];
-      case 'end': {
-        const reason = finishReason(event.data.stop_reason);
-        const use = usage(event.data.prompt_tokens, event.data.tokens_out);
-        const last = this.kind === 'chat' ? this.chunk({}, reason) : this.text('', reason);
-        return includeUsage ? [last, { ...this.base(), choices: [], usage: use }] : [last];
-      }
-      case 'error':
-        return [{ error: event.data }];
-      case 'queued':
-      case 'started':
-      case 'metrics':
-        return [];
-    }
-  }
-
-  chunk(delta: { role?: 'assistant'; content?: string }, reason: FinishReason | null): unknown {
-    return {
-      ...this.base(),
-      choices: [{ index: 0, delta, finish_reason: reason, logprobs: null }],
-    };
-  }
-
-  whole(
-    text: string,
-    end: {
-      stop_reason: Parameters<typeof finishReason>[0];
-      prompt_tokens: number;
-      tokens_out: number;
-    },
-  ): unknown {
-    const reason = finishReason(end.stop_reason);
-    const choice =
-      this.kind === 'chat'
-        ? {
-            index: 0,
-            message: { role: 'assistant', content: text },
-            finish_reason: reason,
-            logprobs: null,
-          }
-        : { index: 0, text, finish_reason: reason, logprobs: null };
-    return {
-      ...this.base(false),
-      choices: [choice],
-      usage: usage(end.prompt_tokens, end.tokens_out),
-    };
-  }
-
-  private text(text: string, reason: FinishReason | null): unknown {
-    return { ...this.base(), choices: [{ index: 0, text, finish_reason: reason, logprobs: null }] };
-  }
-
-  private base(streaming = true) {
-    const object =
-      this.kind === 'chat'
-        ? streaming
-          ? 'chat.completion.chunk'
-          : 'chat.completion'
-        : 'text_completion';
-    return { id: this.id, object, created: this.created, model: this.model };
   }
 }

@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { API } from '../../../../shared/api';
-import { openApiDocument } from '../openapi/document';
+import { ERRORS, json } from '../route-schemas';
 
-/** `GET /api/openapi.json`: the API described by the same schemas the routes validate with. */
-export function openApiRoutes(app: FastifyInstance, version: string): void {
-  // Built on first request, not at start: most daemons are never asked for it.
-  let document: Record<string, unknown> | undefined;
-  app.get(API.openapi, async () => (document ??= openApiDocument(version)));
+const Document = z.record(z.string(), z.unknown());
+
+/** `GET /api/openapi.json`: the API document, generated from the routes' own schemas. */
+export function openApiRoutes(app: FastifyInstance): void {
+  const schema = {
+    tags: ['daemon'],
+    summary: 'Get this OpenAPI document',
+    response: { 200: json(Document, 'This document.'), ...ERRORS },
+  };
+  // Generated on the first request (and kept by @fastify/swagger), not at start.
+  app.get(API.openapi, { schema }, async () => app.swagger());
 }
