@@ -44,18 +44,24 @@ export default tseslint.config(
   },
   boundary(
     ['src/shared/**'],
-    [...ALL_SRC, 'node:*', 'electron'],
+    [...ALL_SRC, '**/node/**', 'node:*', 'electron'],
     'src/shared is pure TypeScript: it imports no other folder, no node: module and no electron.',
   ),
   boundary(
     ['src/renderer/**'],
-    ['**/main/**', '**/pool/**', 'node:*', 'electron'],
+    ['**/main/**', '**/pool/**', '**/node/**', 'node:*', 'electron'],
     'The renderer imports only src/shared (it talks to the daemon over HTTP).',
   ),
   boundary(
     ['src/pool/**'],
     ['**/main/**', '**/renderer/**', 'electron'],
-    'src/pool runs on pool hosts: it imports only src/shared.',
+    'src/pool runs on pool hosts: it imports only src/shared and src/node.',
+  ),
+  boundary(
+    ['src/node/**'],
+    ['**/main/**', '**/pool/**', '**/renderer/**', '**/scripts/**', 'electron'],
+    'src/node is the Node code that the daemon and the pool both bundle: it imports only ' +
+      'src/shared and node: modules (and npm packages).',
   ),
   boundary(
     ['src/main/daemon/**', 'src/main/cli/**', 'src/main/ssh/**'],

@@ -4,10 +4,22 @@ import { RbeesError } from '../../shared/errors';
 import type { Metrics } from '../../shared/inference';
 import { Client } from '../../shared/sdk/client';
 import { rbeesHome } from './host-target';
-import type { InferArgs } from './infer-command';
+import { EXIT } from '../../node/cli/run-cli';
+import type { ConnectionArgs } from './connection-args';
 import { reportError, write } from './output';
 import { hostKeyHint } from './pool-run';
-import { EXIT } from './router';
+
+/** A checked `llorch infer` command line. */
+export interface InferArgs {
+  model: string;
+  prompt: string;
+  maxTokens: number;
+  temperature?: number;
+  url: string;
+  json: boolean;
+  /** `--host`: straight to a worker on that pool host, over SSH, instead of the daemon. */
+  connection?: ConnectionArgs;
+}
 
 /** $RBEES_TOKEN, else the daemon's token file; undefined when neither exists. */
 export async function daemonToken(

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { toErrorBody } from '../../shared/errors';
-import { EXIT } from './router';
+import { EXIT } from '../../node/cli/run-cli';
 
 /** Writes and waits when the stream's buffer is full (a slow pipe must slow the remote side). */
 export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
