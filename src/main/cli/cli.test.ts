@@ -127,10 +127,15 @@ describe('connection flags', () => {
   });
 
   it('never reads arguments after -- as ours', async () => {
-    // `--json` after `--` is the <id>, not our flag.
-    await expect(pool('worker stop', ['--host', 'h', '--', '--json'])).rejects.toThrow(
-      '<id> "--json" is not a valid worker id',
-    );
+    const { connection, argv } = await pool('models download', [
+      'r',
+      '--host',
+      'h',
+      '--',
+      '--json',
+    ]);
+    expect(connection.json).toBe(false);
+    expect(argv.slice(3)).toEqual(['--', '--json']);
   });
 });
 

@@ -34,6 +34,36 @@ export interface ConnectionOptions {
 
 export const DEFAULT_AGENT_DIR = '~/.rbees/agent';
 
+const CONNECTION_FLAGS = [
+  '--host',
+  '--identity',
+  '--agent-dir',
+  '--trust-host-key',
+  '--known-hosts',
+];
+
+/**
+ * What `cmd` was given less the connection flags and their values, in the order and spelling the
+ * user wrote (`-f`, `--lines=5`, and all after `--` as is): what goes on to the agent.
+ */
+export function withoutConnectionArgs(cmd: CliCommand): string[] {
+  const ours = cmd.options.filter((o) => o.long !== undefined && CONNECTION_FLAGS.includes(o.long));
+  const given = cmd.givenArgs();
+  const rest: string[] = [];
+  for (let i = 0; i < given.length; i++) {
+    const arg = given[i] ?? '';
+    if (arg === '--') {
+      rest.push(...given.slice(i));
+      break;
+    }
+    const flag = (o: Option) => arg === o.long || arg === o.short;
+    const option = ours.find((o) => flag(o) || arg.startsWith(`${o.long}=`));
+    if (!option) rest.push(arg);
+    else if (flag(option)) i++; // and its value, the next word
+  }
+  return rest;
+}
+
 /** Adds the connection flags to `cmd`, listed in help under `group`. */
 export function withConnectionOptions(cmd: CliCommand, group = 'connection:'): CliCommand {
   const options = [

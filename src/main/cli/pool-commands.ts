@@ -3,12 +3,17 @@
  * options the agent takes are declared here so that mistakes fail before connecting; the code that
  * connects is imported only when a command runs.
  */
-import { Argument, Option, type OptionValues } from 'commander';
+import { Argument, Option } from 'commander';
 import { CliCommand, UsageError } from '../../node/cli/cli-command';
 import { idValue, intOption } from '../../node/cli/options';
 import { MODEL_ID, WORKER_ID } from '../../shared/ids';
 import type { IdRule } from '../../shared/ids';
-import { connectionOf, withConnectionOptions, type ConnectionOptions } from './connection-args';
+import {
+  connectionOf,
+  withConnectionOptions,
+  withoutConnectionArgs,
+  type ConnectionOptions,
+} from './connection-args';
 import type { CtlContext } from './context';
 
 /** One option forwarded to the agent as the user wrote it. */
@@ -157,21 +162,6 @@ function usageOf(spec: PoolSpec): string {
   return [...spec.args, '--host HOST', ...required, ...(optional ? ['[options]'] : [])].join(' ');
 }
 
-/**
- * The agent's command line for a checked one: its words, arguments, then the options given, each
- * in its shortest spelling (the agent takes the same flags).
- */
-export function agentArgv(spec: PoolSpec, args: string[], options: OptionValues): string[] {
-  const given = spec.options.flatMap((o) => {
-    const value = options[new Option(`--${o.name}`).attributeName()] as
-      string | number | boolean | undefined;
-    if (value === undefined || value === false) return [];
-    const flag = o.short ? `-${o.short}` : `--${o.name}`;
-    return o.value ? [flag, String(value)] : [flag];
-  });
-  return [...spec.words, ...args, ...given];
-}
-
 function command(spec: PoolSpec, ctx: CtlContext): CliCommand {
   const cmd = new CliCommand(spec.words.at(-1))
     .summary(spec.summary)
@@ -188,13 +178,13 @@ function command(spec: PoolSpec, ctx: CtlContext): CliCommand {
   if (spec.open) {
     cmd.argument('[agent-options...]', 'passed on to the agent as they are').allowUnknownOption();
   }
-  return withConnectionOptions(cmd).runs<ConnectionOptions>(async (args, options) => {
+  return withConnectionOptions(cmd).runs<ConnectionOptions>(async (_args, options) => {
     const connection = connectionOf(options, ctx.env);
-    // An open command's arguments and unknown options go on in the order they were given.
     if (spec.open && !cmd.args.some((arg) => !arg.startsWith('-'))) {
       throw new UsageError(`missing ${spec.args.join(' ')}`);
     }
-    const argv = spec.open ? [...spec.words, ...cmd.args] : agentArgv(spec, args, options);
+    // Forwarded as written (checked above): an open command's flags are the agent's to read.
+    const argv = [...spec.words, ...withoutConnectionArgs(cmd)];
     const run = ctx.runPool ?? (async (...a) => (await import('./pool-run')).runPoolCommand(...a));
     return run(connection, connection.json ? [...argv, '--json'] : argv, ctx.signal);
   });

@@ -127,6 +127,14 @@ export class CliCommand extends Command {
     return this.parent ? `${(this.parent as CliCommand).path()} ${this.name()}` : this.name();
   }
 
+  /**
+   * The words after this command's name as they were given, less what an ancestor took (the
+   * program's `--json`): commander hands a subcommand its parent's `args` after the name.
+   */
+  givenArgs(): string[] {
+    return this.parent ? this.parent.args.slice(1) : [...this.args];
+  }
+
   /** The program this command belongs to. */
   root(): CliCommand {
     return this.parent instanceof CliCommand ? this.parent.root() : this;
