@@ -46,6 +46,17 @@ const received = (socket: Socket) => {
   return () => text;
 };
 
+/** A client that reads up to the event `first`, then goes. */
+async function leaveAfterFirst(port: number): Promise<void> {
+  const socket = client(port);
+  const text = received(socket);
+  await eventually(
+    async () => text(),
+    (t) => t.includes('first'),
+  );
+  socket.destroy();
+}
+
 describe('streamSse', () => {
   it('writes each item as one HTTP chunk as it comes, with the caller’s headers', async () => {
     let next: () => void = () => undefined;
@@ -119,13 +130,7 @@ describe('streamSse', () => {
         finished = true;
       }
     });
-    const socket = client(port);
-    const text = received(socket);
-    await eventually(
-      async () => text(),
-      (t) => t.includes('first'),
-    );
-    socket.destroy();
+    await leaveAfterFirst(port);
     expect(await done).toBe('ended');
     expect({ aborted, finished, yieldedAfter }).toEqual({
       aborted: true,
@@ -149,13 +154,7 @@ describe('streamSse', () => {
       },
       { afterClientGone: 'drain' },
     );
-    const socket = client(port);
-    const text = received(socket);
-    await eventually(
-      async () => text(),
-      (t) => t.includes('first'),
-    );
-    socket.destroy();
+    await leaveAfterFirst(port);
     await eventually(
       async () => release,
       (r) => r !== undefined,
