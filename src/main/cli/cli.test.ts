@@ -1,51 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './commands';
-import { splitConnectionArgs } from './connection-args';
+import { parseCli } from '../../node/cli/run-cli';
+import { UsageError } from '../../node/cli/cli-command';
+import { ctlProgram } from './commands';
+import type { ConnectionArgs } from './connection-args';
+import type { CtlContext } from './context';
 import { exitCodeOf } from './exit-status';
-import { daemonUrl, parseInferArgs } from './infer-command';
-import { summary } from './infer-run';
-import { agentArgv, POOL_SPECS } from './pool-commands';
-import { route, UsageError } from './router';
+import { daemonUrl } from './infer-command';
+import { summary, type InferArgs } from './infer-run';
 import { runCli } from '../../../scripts/testing/cli-process';
 
 const FP = `SHA256:${'A'.repeat(43)}`;
 
-function spec(words: string): (typeof POOL_SPECS)[number] {
-  const found = POOL_SPECS.find((s) => s.words.join(' ') === words);
-  if (!found) throw new Error(words);
-  return found;
+/** What a command line came to: the work it would start, captured instead of done. */
+interface Parsed {
+  pool?: { connection: ConnectionArgs; argv: string[] };
+  infer?: InferArgs;
 }
 
-function help(argv: string[]): string {
-  const routed = route(ROOT, argv);
-  if (!('help' in routed)) throw new Error('no help');
-  return routed.help;
+function program(env: NodeJS.ProcessEnv, parsed: Parsed = {}) {
+  const ctx: CtlContext = {
+    signal: new AbortController().signal,
+    env,
+    runPool: async (connection, argv) => {
+      parsed.pool = { connection, argv };
+      return 0;
+    },
+    runInfer: async (args) => {
+      parsed.infer = args;
+      return 0;
+    },
+  };
+  return ctlProgram(ctx);
+}
+
+/** Parses argv as `llorch` would; a mistake is thrown as its UsageError. */
+async function parse(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Parsed> {
+  const parsed: Parsed = {};
+  const outcome = await parseCli(program(env, parsed), argv);
+  if (outcome.kind === 'usage') throw outcome.error;
+  return parsed;
+}
+
+async function pool(words: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const { pool } = await parse(['pool', ...words.split(' '), ...argv], env);
+  if (!pool) throw new Error('no pool command ran');
+  return pool;
+}
+
+/** The agent's argv for `llorch pool <words> <argv>` (reaching host h). */
+async function agentArgv(words: string, argv: string[], json: boolean): Promise<string[]> {
+  return (await pool(words, [...argv, '--host', 'h', ...(json ? ['--json'] : [])])).argv;
+}
+
+async function parseInferArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<InferArgs> {
+  const { infer } = await parse(['infer', ...argv], env);
+  if (!infer) throw new Error('infer did not run');
+  return infer;
+}
+
+async function help(argv: string[]): Promise<string> {
+  const outcome = await parseCli(program({}), argv);
+  if (outcome.kind !== 'help') throw new Error('no help');
+  return outcome.text;
 }
 
 describe('command tree and help', () => {
-  it('has help on every level, listing the level below', () => {
-    expect(help(['--help'])).toMatch(/^usage: llorch <command>[\s\S]*pool[\s\S]*infer/);
-    expect(help(['pool', '-h'])).toMatch(/status[\s\S]*models[\s\S]*worker[\s\S]*git/);
-    expect(help(['pool', 'worker', '--help'])).toMatch(/spawn[\s\S]*list[\s\S]*stop[\s\S]*logs/);
-    expect(help(['pool', 'models', '--help'])).toMatch(/list[\s\S]*rm[\s\S]*verify[\s\S]*download/);
-    expect(help(['pool', 'worker', 'spawn', '--help'])).toMatch(
+  it('has help on every level, listing the level below', async () => {
+    expect(await help(['--help'])).toMatch(/^usage: llorch <command>[\s\S]*pool[\s\S]*infer/);
+    expect(await help(['pool', '-h'])).toMatch(/status[\s\S]*models[\s\S]*worker[\s\S]*git/);
+    expect(await help(['pool', 'worker', '--help'])).toMatch(
+      /spawn[\s\S]*list[\s\S]*stop[\s\S]*logs/,
+    );
+    expect(await help(['pool', 'models', '--help'])).toMatch(
+      /list[\s\S]*rm[\s\S]*verify[\s\S]*download/,
+    );
+    expect(await help(['pool', 'worker', 'spawn', '--help'])).toMatch(
       /^usage: llorch pool worker spawn <backend> --host HOST --model ID \[options\][\s\S]*--trust-host-key/,
     );
-    expect(help(['infer', '--help'])).toContain('--max-tokens N');
+    expect(await help(['infer', '--help'])).toContain('--max-tokens N');
   });
 
-  it('names the unknown command and the choices', () => {
-    expect(() => route(ROOT, ['pool', 'wrker'])).toThrow(
+  it('names the unknown command and the choices', async () => {
+    await expect(parse(['pool', 'wrker'])).rejects.toThrow(
       'unknown command "wrker" after "llorch pool" (one of: status, models, worker, git, install)',
     );
-    expect(() => route(ROOT, ['pool'])).toThrow(UsageError);
+    await expect(parse(['pool'])).rejects.toThrow(UsageError);
   });
 
   it('prints help and exits 0 as a process (top, pool, pool worker)', async () => {
     for (const argv of [['--help'], ['pool', '--help'], ['pool', 'worker', '--help']]) {
       const res = await runCli(argv);
       expect(res.code).toBe(0);
-      expect(res.stdout).toBe(`${help(argv)}\n`);
+      expect(res.stdout).toBe(`${await help(argv)}\n`);
     }
     const bad = await runCli(['pool', 'nope']);
     expect(bad.code).toBe(2);
@@ -54,52 +100,55 @@ describe('command tree and help', () => {
 });
 
 describe('connection flags', () => {
-  it('takes them out wherever they are, in both spellings, keeping the rest in order', () => {
-    const { connection, rest } = splitConnectionArgs(
-      ['w1', '--host=mac', '-f', '--json', '--agent-dir', '/opt/a', '-n', '5', '-i', 'k'],
-      'u',
-      {},
-    );
+  it('takes them out wherever they are, in both spellings, keeping the rest in order', async () => {
+    const { connection, argv: rest } = await pool('worker logs', [
+      ...['w1', '--host=mac', '-f', '--json', '--agent-dir', '/opt/a', '-n', '5', '-i', 'k'],
+    ]);
     expect(connection).toEqual({
       ...{ host: 'mac', agentDir: '/opt/a', agentDirFlag: true, json: true, identity: 'k' },
     });
-    expect(rest).toEqual(['w1', '-f', '-n', '5']);
+    expect(rest).toEqual(['worker', 'logs', ...['w1', '-f', '-n', '5'], '--json']);
   });
 
-  it('defaults the agent dir to RBEES_AGENT_DIR, then ~/.rbees/agent', () => {
-    expect(splitConnectionArgs(['--host', 'h'], 'u', {}).connection.agentDir).toBe(
-      '~/.rbees/agent',
-    );
+  it('defaults the agent dir to RBEES_AGENT_DIR, then ~/.rbees/agent', async () => {
+    expect((await pool('status', ['--host', 'h'], {})).connection.agentDir).toBe('~/.rbees/agent');
     const env = { RBEES_AGENT_DIR: '/srv/rbees' };
-    expect(splitConnectionArgs(['--host', 'h'], 'u', env).connection.agentDir).toBe('/srv/rbees');
+    expect((await pool('status', ['--host', 'h'], env)).connection.agentDir).toBe('/srv/rbees');
   });
 
-  it('requires --host and a real fingerprint', () => {
-    expect(() => splitConnectionArgs(['status'], 'u', {})).toThrow('missing --host');
-    expect(() => splitConnectionArgs(['--host'], 'u', {})).toThrow('--host needs a value');
-    expect(() => splitConnectionArgs(['--host', 'h', '--trust-host-key', 'yes'], 'u', {})).toThrow(
+  it('requires --host and a real fingerprint', async () => {
+    await expect(pool('status', [])).rejects.toThrow('missing --host');
+    await expect(pool('status', ['--host'])).rejects.toThrow('--host needs a value');
+    await expect(pool('status', ['--host', 'h', '--trust-host-key', 'yes'])).rejects.toThrow(
       'not a SHA256 fingerprint',
     );
-    const ok = splitConnectionArgs(['--host', 'h', '--trust-host-key', FP], 'u', {});
+    const ok = await pool('status', ['--host', 'h', '--trust-host-key', FP]);
     expect(ok.connection.trustHostKey).toBe(FP);
   });
 
-  it('never reads arguments after -- as ours', () => {
-    const { rest } = splitConnectionArgs(['--host', 'h', '--', '--json'], 'u', {});
-    expect(rest).toEqual(['--', '--json']);
+  it('never reads arguments after -- as ours', async () => {
+    const { connection, argv } = await pool('models download', [
+      'r',
+      '--host',
+      'h',
+      '--',
+      '--json',
+    ]);
+    expect(connection.json).toBe(false);
+    expect(argv.slice(3)).toEqual(['--', '--json']);
   });
 });
 
 describe("the agent's argv", () => {
-  it('forwards checked options and adds --json', () => {
+  it('forwards checked options and adds --json', async () => {
     const argv = ['cpu', '--model', 'script', '--gpu', '1', '--slots', '2'];
-    expect(agentArgv(spec('worker spawn'), argv, true, 'u')).toEqual([
+    expect(await agentArgv('worker spawn', argv, true)).toEqual([
       'worker',
       'spawn',
       ...argv,
       '--json',
     ]);
-    expect(agentArgv(spec('worker logs'), ['w1', '-f'], false, 'u')).toEqual([
+    expect(await agentArgv('worker logs', ['w1', '-f'], false)).toEqual([
       'worker',
       'logs',
       'w1',
@@ -107,27 +156,27 @@ describe("the agent's argv", () => {
     ]);
   });
 
-  it('refuses mistakes before connecting', () => {
-    const s = spec('worker spawn');
-    expect(() => agentArgv(s, ['cpu'], false, 'u')).toThrow('missing --model');
-    expect(() => agentArgv(s, ['cpu', '--model', 'm', '--gpu', 'x'], false, 'u')).toThrow(
+  it('refuses mistakes before connecting', async () => {
+    const s = 'worker spawn';
+    await expect(agentArgv(s, ['cpu'], false)).rejects.toThrow('missing --model');
+    await expect(agentArgv(s, ['cpu', '--model', 'm', '--gpu', 'x'], false)).rejects.toThrow(
       '--gpu "x" is not a whole number',
     );
-    expect(() => agentArgv(s, ['--model', 'm'], false, 'u')).toThrow('missing <backend>');
-    expect(() => agentArgv(spec('models rm'), ['a', 'b'], false, 'u')).toThrow(
+    await expect(agentArgv(s, ['--model', 'm'], false)).rejects.toThrow('missing <backend>');
+    await expect(agentArgv('models rm', ['a', 'b'], false)).rejects.toThrow(
       'unexpected argument "b"',
     );
-    expect(() => agentArgv(spec('status'), ['--prot'], false, 'u')).toThrow("'--prot'");
+    await expect(agentArgv('status', ['--prot'], false)).rejects.toThrow("'--prot'");
   });
 
-  it('passes anything after the reference to models download as it is', () => {
+  it('passes anything after the reference to models download as it is', async () => {
     const argv = ['tinyllama', '--some-new-flag', 'x'];
-    expect(agentArgv(spec('models download'), argv, false, 'u')).toEqual([
+    expect(await agentArgv('models download', argv, false)).toEqual([
       'models',
       'download',
       ...argv,
     ]);
-    expect(() => agentArgv(spec('models download'), [], false, 'u')).toThrow('missing <ref>');
+    await expect(agentArgv('models download', [], false)).rejects.toThrow('missing <ref>');
   });
 });
 
@@ -149,13 +198,17 @@ describe('infer options', () => {
     expect(daemonUrl(undefined, {})).toBe('http://127.0.0.1:8080');
   });
 
-  it('checks the numbers', () => {
+  it('checks the numbers', async () => {
     const base = ['--model', 'm', '--prompt', 'p'];
-    expect(parseInferArgs(base, {})).toMatchObject({ maxTokens: 256, json: false });
-    expect(parseInferArgs([...base, '--temperature', '0'], {}).temperature).toBe(0);
-    expect(() => parseInferArgs([...base, '--temperature', '3'], {})).toThrow('--temperature');
-    expect(() => parseInferArgs([...base, '--max-tokens', '1e3'], {})).toThrow('--max-tokens');
-    expect(() => parseInferArgs(['--prompt', 'p'], {})).toThrow('missing --model');
+    expect(await parseInferArgs(base, {})).toMatchObject({ maxTokens: 256, json: false });
+    expect((await parseInferArgs([...base, '--temperature', '0'], {})).temperature).toBe(0);
+    await expect(parseInferArgs([...base, '--temperature', '3'], {})).rejects.toThrow(
+      '--temperature',
+    );
+    await expect(parseInferArgs([...base, '--max-tokens', '1e3'], {})).rejects.toThrow(
+      '--max-tokens',
+    );
+    await expect(parseInferArgs(['--prompt', 'p'], {})).rejects.toThrow('missing --model');
   });
 
   it('sums up from the metrics, else from what it measured', () => {

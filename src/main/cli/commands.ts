@@ -1,12 +1,19 @@
-import { INFER_COMMAND } from './infer-command';
-import { INSTALL_COMMAND } from './install-command';
-import { POOL_GROUP } from './pool-commands';
-import type { Group } from './router';
+import { CliCommand } from '../../node/cli/cli-command';
+import type { CtlContext } from './context';
+import { inferCommand } from './infer-command';
+import { installCommand } from './install-command';
+import { poolCommand } from './pool-commands';
 
-/** The whole command tree; every module it imports is light (help text and argument checks). */
-export const ROOT: Group = {
-  kind: 'group',
-  name: 'llorch',
-  summary: 'rbees-ctl (llorch): control rbees pool hosts over SSH and run inference on the daemon.',
-  children: [{ ...POOL_GROUP, children: [...POOL_GROUP.children, INSTALL_COMMAND] }, INFER_COMMAND],
-};
+/** The whole `llorch` program; every module it imports is light (help text and argument checks). */
+export function ctlProgram(ctx: CtlContext): CliCommand {
+  return new CliCommand('llorch')
+    .description(
+      'rbees-ctl (llorch): control rbees pool hosts over SSH and run inference on the daemon.',
+    )
+    .option(
+      '--json',
+      'one JSON object per line on stdout (pool: as rbees-pool prints them; infer: every event)',
+    )
+    .addCommand(poolCommand(ctx).addCommand(installCommand(ctx)))
+    .addCommand(inferCommand(ctx));
+}

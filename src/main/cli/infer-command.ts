@@ -1,39 +1,16 @@
+/**
+ * `llorch infer`: its options and their checks. The generation itself (infer-run.ts) is imported
+ * when the command runs, so `--help` loads none of it.
+ */
+import { Option } from 'commander';
+import { CliCommand, UsageError } from '../../node/cli/cli-command';
+import { intOption } from '../../node/cli/options';
 import { LIMITS } from '../../shared/limits';
-import { CONNECTION_HELP, splitConnectionArgs } from './connection-args';
-import type { ConnectionArgs } from './connection-args';
-import { parseCommand, positionals, UsageError } from './router';
+import { connectionOf, withConnectionOptions, type ConnectionOptions } from './connection-args';
+import type { CtlContext } from './context';
 import type { InferArgs } from './infer-run';
-import type { Command, RunContext } from './router';
 
-/** A parsed `llorch infer` command line. */
 export const DEFAULT_MAX_TOKENS = 256;
-
-const OPTIONS = {
-  model: { type: 'string' },
-  prompt: { type: 'string' },
-  'max-tokens': { type: 'string' },
-  temperature: { type: 'string' },
-  url: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const USAGE = `usage: llorch infer --model M --prompt P [--host HOST] [options]
-
-Runs one generation on the rbees daemon and prints its tokens as they arrive, then
-"N tokens, X tok/s, TTFT Y ms" on stderr. Ctrl-C cancels the job. With --host, it goes
-straight to a worker on that pool host (started with \`llorch pool worker spawn\`) through
-an SSH tunnel, without the daemon.
-  --model ID           model id (required)
-  --prompt TEXT        the prompt (required)
-  --max-tokens N       at most this many tokens (default ${DEFAULT_MAX_TOKENS}, max ${LIMITS.maxTokens})
-  --temperature T      sampling temperature, ${LIMITS.temperature.min}..${LIMITS.temperature.max} (default: the daemon's)
-  --url URL            the daemon (default $RBEES_URL, else http://127.0.0.1:$RBEES_PORT,
-                       port 8080 when unset); the token is $RBEES_TOKEN, else $RBEES_HOME/token
-  --json               every event as one JSON line on stdout ({"type":"token",…})
-  -h, --help           this help
-
-with --host, ${CONNECTION_HELP.replace(/\n {2}--json[^\n]*\n {2}-h, --help[^\n]*$/, '')}`;
 
 /** The daemon's URL, by the same environment names the daemon reads. */
 export function daemonUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -43,56 +20,95 @@ export function daemonUrl(flag: string | undefined, env: NodeJS.ProcessEnv): str
   return `http://127.0.0.1:${port}`;
 }
 
-export function parseInferArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): InferArgs {
-  const direct = argv.some((arg) => arg === '--host' || arg.startsWith('--host='));
-  let connection: ConnectionArgs | undefined;
-  if (direct) {
-    const split = splitConnectionArgs(argv, USAGE, env);
-    connection = split.connection;
-    // --json is both a connection flag and ours: keep it for the output.
-    argv = connection.json ? [...split.rest, '--json'] : split.rest;
+interface InferOptions extends ConnectionOptions {
+  model: string;
+  prompt: string;
+  maxTokens?: number;
+  temperature?: number;
+  url?: string;
+}
+
+function temperature(raw: string): number {
+  const value = Number(raw);
+  const { min, max } = LIMITS.temperature;
+  if (raw === '' || !(value >= min && value <= max)) {
+    throw new UsageError(`--temperature "${raw}" must be ${min}..${max}`);
   }
-  const { values, positionals: rest } = parseCommand(argv, OPTIONS, USAGE);
-  positionals(rest, [], USAGE);
-  if (!values.model) throw new UsageError('missing --model', USAGE);
-  if (!values.prompt) throw new UsageError('missing --prompt', USAGE);
-  const maxTokens = values['max-tokens'] ?? String(DEFAULT_MAX_TOKENS);
-  if (!/^\d+$/.test(maxTokens) || Number(maxTokens) < 1 || Number(maxTokens) > LIMITS.maxTokens) {
-    throw new UsageError(`--max-tokens "${maxTokens}" must be 1..${LIMITS.maxTokens}`, USAGE);
-  }
-  let temperature: number | undefined;
-  if (values.temperature !== undefined) {
-    temperature = Number(values.temperature);
-    const { min, max } = LIMITS.temperature;
-    if (values.temperature === '' || !(temperature >= min && temperature <= max)) {
-      throw new UsageError(`--temperature "${values.temperature}" must be ${min}..${max}`, USAGE);
+  return value;
+}
+
+/** The parsed options, checked and completed from the environment. */
+export function inferArgs(options: InferOptions, env: NodeJS.ProcessEnv): InferArgs {
+  if (options.model === '') throw new UsageError('missing --model');
+  if (options.prompt === '') throw new UsageError('missing --prompt');
+  if (options.host === undefined) {
+    const flags = {
+      identity: '--identity',
+      agentDir: '--agent-dir',
+      trustHostKey: '--trust-host-key',
+      knownHosts: '--known-hosts',
+    } as const;
+    for (const [key, flag] of Object.entries(flags)) {
+      if (options[key as keyof typeof flags] !== undefined)
+        throw new UsageError(`${flag} goes with --host`);
     }
   }
-  const url = daemonUrl(values.url, env);
+  const url = daemonUrl(options.url, env);
   try {
     new URL(url);
   } catch {
-    throw new UsageError(`"${url}" is not a URL (--url, RBEES_URL)`, USAGE);
+    throw new UsageError(`"${url}" is not a URL (--url, RBEES_URL)`);
   }
   return {
-    model: values.model,
-    prompt: values.prompt,
-    maxTokens: Number(maxTokens),
+    model: options.model,
+    prompt: options.prompt,
+    maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
     url,
-    json: values.json ?? false,
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(connection ? { connection } : {}),
+    json: options.json === true,
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.host !== undefined ? { connection: connectionOf(options, env) } : {}),
   };
 }
 
-export const INFER_COMMAND: Command = {
-  kind: 'command',
-  name: 'infer',
-  summary: 'run one generation on the rbees daemon and stream it',
-  usage: USAGE,
-  async run(ctx: RunContext): Promise<number> {
-    const args = parseInferArgs(ctx.argv);
-    const { runInfer } = await import('./infer-run');
-    return runInfer(args, ctx.signal);
-  },
-};
+export function inferCommand(ctx: CtlContext): CliCommand {
+  const { min, max } = LIMITS.temperature;
+  const cmd = new CliCommand('infer')
+    .summary('run one generation on the rbees daemon and stream it')
+    .usage('--model M --prompt P [--host HOST] [options]')
+    .description(
+      'Runs one generation on the rbees daemon and prints its tokens as they arrive, then ' +
+        '"N tokens, X tok/s, TTFT Y ms" on stderr. Ctrl-C cancels the job. With --host, it goes ' +
+        'straight to a worker on that pool host (started with `llorch pool worker spawn`) through ' +
+        'an SSH tunnel, without the daemon.',
+    )
+    .requiredOption('--model <ID>', 'model id (required)')
+    .requiredOption('--prompt <TEXT>', 'the prompt (required)')
+    .addOption(
+      intOption(
+        '--max-tokens <N>',
+        `at most this many tokens (default ${DEFAULT_MAX_TOKENS}, max ${LIMITS.maxTokens})`,
+        1,
+        LIMITS.maxTokens,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--temperature <T>',
+        `sampling temperature, ${min}..${max} (default: the daemon's)`,
+      ).argParser(temperature),
+    )
+    .option(
+      '--url <URL>',
+      'the daemon (default $RBEES_URL, else http://127.0.0.1:$RBEES_PORT, port 8080 when unset); ' +
+        'the token is $RBEES_TOKEN, else $RBEES_HOME/token',
+    );
+  return withConnectionOptions(
+    cmd,
+    'with --host (straight to a worker on that host):',
+  ).runs<InferOptions>(async (_args, options) => {
+    const args = inferArgs(options, ctx.env);
+    const run =
+      ctx.runInfer ?? (async (a, signal) => (await import('./infer-run')).runInfer(a, signal));
+    return run(args, ctx.signal);
+  });
+}

@@ -4,12 +4,12 @@ import { RbeesError } from '../../shared/errors';
 import type { Metrics } from '../../shared/inference';
 import { Client } from '../../shared/sdk/client';
 import { rbeesHome } from './host-target';
+import { EXIT } from '../../node/cli/run-cli';
 import type { ConnectionArgs } from './connection-args';
 import { reportError, write } from './output';
 import { hostKeyHint } from './pool-run';
-import { EXIT } from './router';
 
-/** `llorch infer`'s options, parsed (infer-command.ts): what runInfer runs. */
+/** A checked `llorch infer` command line. */
 export interface InferArgs {
   model: string;
   prompt: string;

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { toErrorBody } from '../../shared/errors';
-import { EXIT } from './router';
+import { errorLine, EXIT } from '../../node/cli/run-cli';
 
 /** Writes and waits when the stream's buffer is full (a slow pipe must slow the remote side). */
 export async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -13,17 +12,12 @@ export async function write(stream: NodeJS.WritableStream, text: string): Promis
  * stdout sees one format whoever failed. Returns the exit code to use.
  */
 export function reportError(err: unknown, json: boolean, hint?: string): number {
-  const body = toErrorBody(err);
-  process.stderr.write(`llorch: ${body.message}\n${hint ? `${hint}\n` : ''}`);
+  const line = errorLine(err);
+  process.stderr.write(`llorch: ${line.message}\n${hint ? `${hint}\n` : ''}`);
   if (json) {
-    const line = {
-      event: 'error',
-      code: body.code,
-      message: hint ? `${body.message} ${hint}` : body.message,
-      ...(body.details ? { details: body.details } : {}),
-    };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    const message = hint ? `${line.message} ${hint}` : line.message;
+    process.stdout.write(`${JSON.stringify({ ...line, message })}\n`);
   }
-  if (body.code === 'CANCELLED') return EXIT.interrupted;
-  return body.code.startsWith('SSH_') ? EXIT.ssh : EXIT.failure;
+  if (line.code === 'CANCELLED') return EXIT.interrupted;
+  return line.code.startsWith('SSH_') ? EXIT.ssh : EXIT.failure;
 }

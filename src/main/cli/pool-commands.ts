@@ -3,12 +3,18 @@
  * options the agent takes are declared here so that mistakes fail before connecting; the code that
  * connects is imported only when a command runs.
  */
-import { idProblem, MODEL_ID, WORKER_ID } from '../../shared/ids';
+import { Argument, Option } from 'commander';
+import { CliCommand, UsageError } from '../../node/cli/cli-command';
+import { idValue, intOption } from '../../node/cli/options';
+import { MODEL_ID, WORKER_ID } from '../../shared/ids';
 import type { IdRule } from '../../shared/ids';
-import { CONNECTION_HELP, splitConnectionArgs } from './connection-args';
-import type { ConnectionArgs } from './connection-args';
-import { intOption, parseCommand, positionals, UsageError } from './router';
-import type { Command, Group, OptionsConfig, RunContext } from './router';
+import {
+  connectionOf,
+  withConnectionOptions,
+  withoutConnectionArgs,
+  type ConnectionOptions,
+} from './connection-args';
+import type { CtlContext } from './context';
 
 /** One option forwarded to the agent as the user wrote it. */
 interface Forwarded {
@@ -29,6 +35,8 @@ interface PoolSpec {
   description: string;
   args: string[];
   options: Forwarded[];
+  /** What each argument is, for help. */
+  argHelp?: Record<string, string>;
   /** Forward unknown options too: the agent command is newer than this table. */
   open?: boolean;
   /** The agent's rule for a positional (`<id>`) or an option's value (`model`), checked here. */
@@ -71,9 +79,10 @@ const SPECS: PoolSpec[] = [
     words: ['models', 'download'],
     summary: 'download a model to the host',
     description:
-      'Downloads a model reference (alias, hf:org/repo@rev::file=NAME.gguf) on the host.\n' +
+      'Downloads a model reference (alias, hf:org/repo@rev::file=NAME.gguf) on the host. ' +
       'Options after the reference go to the agent as they are (see `rbees-pool models download --help`).',
     args: ['<ref>'],
+    argHelp: { '<ref>': 'tinyllama | hf:org/repo[@rev]::file=NAME.gguf | org/repo[@rev]:QUANT' },
     options: [],
     open: true,
   },
@@ -81,7 +90,7 @@ const SPECS: PoolSpec[] = [
     words: ['worker', 'spawn'],
     summary: 'start a worker for a model and wait until it serves',
     description:
-      'Starts rbees-workerd on the host (127.0.0.1 there) and waits until it serves.\n' +
+      'Starts rbees-workerd on the host (127.0.0.1 there) and waits until it serves. ' +
       '<backend>: auto | cpu | cuda | metal | vulkan.',
     args: ['<backend>'],
     options: [
@@ -137,93 +146,68 @@ const SPECS: PoolSpec[] = [
   },
 ];
 
-function optionHelp(o: Forwarded): string {
-  const flag = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.value ? ` ${o.value}` : ''}`;
-  return `  ${flag.padEnd(23)}  ${o.help}`;
+/** `-f, --follow` or `--gpu <N>`, with the checks the agent makes on the host. */
+function forwardedOption(o: Forwarded, rule: IdRule | undefined): Option {
+  const flags = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`;
+  const option = o.int ? intOption(flags, o.help, ...o.int) : new Option(flags, o.help);
+  if (rule) option.argParser(idValue(`--${o.name}`, rule));
+  return o.required ? option.makeOptionMandatory() : option;
 }
 
 function usageOf(spec: PoolSpec): string {
-  const path = `llorch pool ${spec.words.join(' ')}`;
   const required = spec.options
     .filter((o) => o.required)
     .map((o) => `--${o.name} ${o.value ?? ''}`);
-  const head = [path, ...spec.args, '--host HOST', ...required].join(' ');
-  const lines = [
-    `usage: ${head}${spec.options.length > required.length || spec.open ? ' [options]' : ''}`,
-    '',
-    spec.description,
-    `Runs \`rbees-pool ${spec.words.join(' ')}\` on the host over SSH; exits with its exit code.`,
-  ];
-  if (spec.options.length > 0) lines.push('', 'options:', ...spec.options.map(optionHelp));
-  return [...lines, '', CONNECTION_HELP].join('\n');
+  const optional = spec.options.length > required.length || spec.open;
+  return [...spec.args, '--host HOST', ...required, ...(optional ? ['[options]'] : [])].join(' ');
 }
 
-/** Checks the forwarded part of the command line; returns the agent's argv. */
-export function agentArgv(spec: PoolSpec, rest: string[], json: boolean, usage: string): string[] {
-  if (spec.open) {
-    if (!rest.some((arg) => !arg.startsWith('-'))) throw new UsageError('missing <ref>', usage);
-  } else {
-    const config: OptionsConfig = {};
-    for (const o of spec.options) {
-      config[o.name] = {
-        type: o.value ? 'string' : 'boolean',
-        ...(o.short ? { short: o.short } : {}),
-      };
-    }
-    const parsed = parseCommand(rest, config, usage);
-    const given = positionals(parsed.positionals, spec.args, usage);
-    for (const o of spec.options) {
-      const value = parsed.values[o.name];
-      if (o.required && value === undefined) throw new UsageError(`missing --${o.name}`, usage);
-      if (o.int && typeof value === 'string') intOption(`--${o.name}`, value, ...o.int, usage);
-    }
-    // Refused here, before connecting: the same rules the agent applies on the host.
-    for (const [name, rule] of Object.entries(spec.ids ?? {})) {
-      const at = spec.args.indexOf(name);
-      const value = at >= 0 ? given[at] : parsed.values[name];
-      if (typeof value === 'string' && !rule.pattern.test(value)) {
-        throw new UsageError(`${at >= 0 ? name : `--${name}`} ${idProblem(rule, value)}`, usage);
-      }
-    }
+function command(spec: PoolSpec, ctx: CtlContext): CliCommand {
+  const cmd = new CliCommand(spec.words.at(-1))
+    .summary(spec.summary)
+    .usage(usageOf(spec))
+    .description(
+      `${spec.description} Runs \`rbees-pool ${spec.words.join(' ')}\` on the host over SSH; exits with its exit code.`,
+    );
+  for (const name of spec.args) {
+    const rule = spec.ids?.[name];
+    const argument = new Argument(name, spec.argHelp?.[name] ?? '');
+    cmd.addArgument(rule ? argument.argParser(idValue(name, rule)) : argument);
   }
-  return [...spec.words, ...rest, ...(json ? ['--json'] : [])];
+  for (const o of spec.options) cmd.addOption(forwardedOption(o, spec.ids?.[o.name]));
+  if (spec.open) {
+    cmd.argument('[agent-options...]', 'passed on to the agent as they are').allowUnknownOption();
+  }
+  return withConnectionOptions(cmd).runs<ConnectionOptions>(async (_args, options) => {
+    const connection = connectionOf(options, ctx.env);
+    if (spec.open && !cmd.args.some((arg) => !arg.startsWith('-'))) {
+      throw new UsageError(`missing ${spec.args.join(' ')}`);
+    }
+    // Forwarded as written (checked above): an open command's flags are the agent's to read.
+    const argv = [...spec.words, ...withoutConnectionArgs(cmd)];
+    const run = ctx.runPool ?? (async (...a) => (await import('./pool-run')).runPoolCommand(...a));
+    return run(connection, connection.json ? [...argv, '--json'] : argv, ctx.signal);
+  });
 }
 
-function command(spec: PoolSpec): Command {
-  const usage = usageOf(spec);
-  return {
-    kind: 'command',
-    name: spec.words.at(-1) ?? '',
-    summary: spec.summary,
-    usage,
-    async run(ctx: RunContext): Promise<number> {
-      const { connection, rest } = splitConnectionArgs(ctx.argv, usage);
-      const argv = agentArgv(spec, rest, connection.json, usage);
-      const { runPoolCommand } = await import('./pool-run');
-      return runPoolCommand(connection satisfies ConnectionArgs, argv, ctx.signal);
-    },
-  };
+function group(name: string, summary: string, ctx: CtlContext): CliCommand {
+  const cmd = new CliCommand(name).summary(summary);
+  for (const spec of SPECS.filter((s) => s.words.length === 2 && s.words[0] === name)) {
+    cmd.addCommand(command(spec, ctx));
+  }
+  return cmd;
 }
 
-function group(name: string, summary: string, words: string): Group {
-  return {
-    kind: 'group',
-    name,
-    summary,
-    children: SPECS.filter((s) => s.words.length === 2 && s.words[0] === words).map(command),
-  };
+/** `llorch pool` and the agent commands under it. */
+export function poolCommand(ctx: CtlContext): CliCommand {
+  const pool = new CliCommand('pool').summary(
+    'control a pool host over SSH (runs rbees-pool there)',
+  );
+  for (const spec of SPECS.filter((s) => s.words.length === 1)) pool.addCommand(command(spec, ctx));
+  return pool
+    .addCommand(group('models', 'models on the host: list, rm, verify, download', ctx))
+    .addCommand(group('worker', 'inference workers on the host: spawn, list, stop, logs', ctx))
+    .addCommand(group('git', "the host's agent checkout: pull", ctx));
 }
-
-export const POOL_GROUP: Group = {
-  kind: 'group',
-  name: 'pool',
-  summary: 'control a pool host over SSH (runs rbees-pool there)',
-  children: [
-    ...SPECS.filter((s) => s.words.length === 1).map(command),
-    group('models', 'models on the host: list, rm, verify, download', 'models'),
-    group('worker', 'inference workers on the host: spawn, list, stop, logs', 'worker'),
-    group('git', "the host's agent checkout: pull", 'git'),
-  ],
-};
 
 export { SPECS as POOL_SPECS };

@@ -8,7 +8,7 @@ import type { ConnectionArgs } from './connection-args';
 import { exitCodeOf } from './exit-status';
 import { hostOptions, registeredConnection } from './host-target';
 import { reportError, write } from './output';
-import { EXIT } from './router';
+import { EXIT } from '../../node/cli/run-cli';
 
 /**
  * The agent is started as `./rbees-pool` inside the agent dir: `exec rbees-pool` alone would look

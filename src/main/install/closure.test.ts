@@ -1,5 +1,5 @@
 /** The node_modules closure on a small fake tree: platform filtering, nesting, fetch list. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,24 @@ describe('dependencyClosure', () => {
     const linux = await dependencyClosure(root, ['fastify'], 'linux-x64');
     expect(linux.versions).not.toContain('fsevents@1.0.0');
     expect(linux.exclude).toEqual(['node_modules/fastify/node_modules/fsevents']);
+  });
+
+  it('looks where Node looks, never in node_modules/node_modules', async () => {
+    // A link there (an `ln -s` into an already linked node_modules) must change nothing.
+    const tree = await mkdtemp(join(tmpdir(), 'rbees-closure-link-'));
+    try {
+      const at = async (rel: string, json: Record<string, unknown>) => {
+        await mkdir(join(tree, rel), { recursive: true });
+        await writeFile(join(tree, rel, 'package.json'), JSON.stringify(json));
+      };
+      await at('node_modules/fastify', { name: 'fastify', dependencies: { avvio: '^9' } });
+      await at('node_modules/avvio', { name: 'avvio', version: '9.0.0' });
+      await symlink(join(tree, 'node_modules'), join(tree, 'node_modules', 'node_modules'));
+      const c = await dependencyClosure(tree, ['fastify'], 'linux-x64');
+      expect(c.dirs).toEqual(['node_modules/avvio', 'node_modules/fastify']);
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+    }
   });
 
   it('names the fix when a required package is missing', async () => {

@@ -3,7 +3,7 @@
  * way Node resolves them (nearest node_modules upward), keeping only packages the target runs.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { RbeesError } from '../../shared/errors';
 import { isBinaryPackageFor, packageRunsOn } from './platform';
 import type { Platform } from './platform';
@@ -38,7 +38,11 @@ async function readPackage(dir: string): Promise<PackageJson | null> {
   }
 }
 
-/** Node's lookup: `<dir>/node_modules/<name>` from `from` up to `root`. */
+/**
+ * Node's lookup: `<dir>/node_modules/<name>` from `from` up to `root`, skipping dirs that are
+ * themselves a node_modules (Node never looks in `node_modules/node_modules`; a stray link there
+ * would otherwise put every package under that path in the payload).
+ */
 async function locate(
   name: string,
   from: string,
@@ -46,7 +50,7 @@ async function locate(
 ): Promise<{ dir: string; pkg: PackageJson } | null> {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
-    const pkg = await readPackage(candidate);
+    const pkg = basename(dir) === 'node_modules' ? null : await readPackage(candidate);
     if (pkg) return { dir: candidate, pkg };
     if (dir === root || dirname(dir) === dir || !dir.startsWith(root)) return null;
   }

@@ -8,7 +8,7 @@ import { RbeesError } from '../../shared/errors';
 import type { ConnectionArgs } from '../cli/connection-args';
 import { hostOptions, registeredConnection } from '../cli/host-target';
 import { reportError } from '../cli/output';
-import { EXIT } from '../cli/router';
+import { EXIT } from '../../node/cli/run-cli';
 import { SshSession } from '../ssh';
 import { installAgent } from './install';
 import type { InstallEvent } from './install';

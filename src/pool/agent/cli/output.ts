@@ -1,3 +1,4 @@
+import { formatBytes as formatKnownBytes } from '../../../shared/disk-space';
 import type { AgentLine } from '../../../shared/agent-lines';
 
 /** Where a command's results go: JSON lines with --json, readable text otherwise. */
@@ -25,15 +26,7 @@ export function createOutput(
   };
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-
+/** Bytes for people (KiB, MiB: as the disk-space messages say them); `n/a` when unknown. */
 export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return 'n/a';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
+  return bytes === null ? 'n/a' : formatKnownBytes(bytes);
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isErrorCode, RbeesError } from '../../../shared/errors';
-import { UsageError, type Command, type Group } from './cli';
-import { serveLines, type ServeReply } from './serve';
+import { CliCommand, UsageError } from './cli';
+import type { Output } from './output';
+import { serveLines, type ProgramFor, type ServeReply } from './serve';
 
 /**
  * `rbees-pool serve --stdio` fed generated lines: requests (served or not, overlapping, with
@@ -11,14 +12,12 @@ import { serveLines, type ServeReply } from './serve';
  */
 
 /** A command whose behaviour its first argument picks: how many lines, then how it ends. */
-function scripted(name: string): Command {
-  return {
-    kind: 'command',
-    name,
-    summary: name,
-    usage: `usage: ${name}`,
-    async run(argv, out) {
-      const [lines = '0', end = 'ok'] = (argv[0] ?? '').split(':');
+function scripted(name: string, out: Output): CliCommand {
+  return new CliCommand(name)
+    .summary(name)
+    .argument('[script]')
+    .runs(async ([script = '']) => {
+      const [lines = '0', end = 'ok'] = script.split(':');
       for (let i = 0; i < Number(lines) % 4; i++) {
         if (i % 2 === 1) await Promise.resolve(); // let other requests in between
         out.emit({ event: 'output', stream: 'stdout', line: `${name} ${i}` });
@@ -39,20 +38,17 @@ function scripted(name: string): Command {
         default:
           return undefined;
       }
-    },
-  };
+    });
 }
 
-const ROOT: Group = {
-  kind: 'group',
-  name: 'rbees-pool',
-  summary: 'test',
-  children: [
-    scripted('status'),
-    { kind: 'group', name: 'models', summary: 'm', children: [scripted('list'), scripted('rm')] },
-    { kind: 'group', name: 'worker', summary: 'w', children: [scripted('list')] },
-  ],
-};
+const ROOT: ProgramFor = (out) =>
+  new CliCommand('rbees-pool')
+    .option('--json')
+    .addCommand(scripted('status', out))
+    .addCommand(
+      new CliCommand('models').addCommand(scripted('list', out)).addCommand(scripted('rm', out)),
+    )
+    .addCommand(new CliCommand('worker').addCommand(scripted('list', out)));
 
 const behaviour = fc
   .tuple(

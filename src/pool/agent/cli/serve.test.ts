@@ -1,47 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { RbeesError } from '../../../shared/errors';
-import type { Command, Group } from './cli';
-import { serveLines, type ServeReply } from './serve';
+import { CliCommand } from './cli';
+import type { Output } from './output';
+import { serveLines, type ProgramFor, type ServeReply } from './serve';
 
-function command(name: string, run: Command['run']): Command {
-  return { kind: 'command', name, summary: name, usage: `usage: ${name}`, run };
+function command(name: string, run: (out: Output) => Promise<void>, out: Output): CliCommand {
+  return new CliCommand(name).summary(name).runs(() => run(out));
 }
 
 let release: () => void = () => undefined;
-const ROOT: Group = {
-  kind: 'group',
-  name: 'rbees-pool',
-  summary: 'test',
-  children: [
-    command('status', async (_argv, out) => {
-      // Held until the next request has been answered: requests overlap.
-      await new Promise<void>((resolve) => (release = resolve));
-      out.emit({ event: 'output', stream: 'stdout', line: 'status' });
-    }),
-    {
-      kind: 'group',
-      name: 'models',
-      summary: 'models',
-      children: [
-        command('list', (_argv, out) => {
-          out.text('people only');
-          out.emit({ event: 'models', models_dir: '/m', models: [] });
-          release();
-          return Promise.resolve();
-        }),
-        command('rm', () => Promise.reject(new Error('must not run'))),
-      ],
-    },
-    {
-      kind: 'group',
-      name: 'worker',
-      summary: 'workers',
-      children: [
-        command('list', () => Promise.reject(new RbeesError('NOT_FOUND', 'no workers dir'))),
-      ],
-    },
-  ],
-};
+const ROOT: ProgramFor = (out) =>
+  new CliCommand('rbees-pool')
+    .option('--json')
+    .addCommand(
+      command(
+        'status',
+        async (o) => {
+          // Held until the next request has been answered: requests overlap.
+          await new Promise<void>((resolve) => (release = resolve));
+          o.emit({ event: 'output', stream: 'stdout', line: 'status' });
+        },
+        out,
+      ),
+    )
+    .addCommand(
+      new CliCommand('models')
+        .addCommand(
+          command(
+            'list',
+            (o) => {
+              o.text('people only');
+              o.emit({ event: 'models', models_dir: '/m', models: [] });
+              release();
+              return Promise.resolve();
+            },
+            out,
+          ),
+        )
+        .addCommand(
+          command('rm', () => Promise.reject(new Error('must not run')), out).argument('<id>'),
+        ),
+    )
+    .addCommand(
+      new CliCommand('worker').addCommand(
+        command('list', () => Promise.reject(new RbeesError('NOT_FOUND', 'no workers dir')), out),
+      ),
+    );
 
 async function* from(lines: string[]): AsyncGenerator<string> {
   for (const line of lines) yield line;

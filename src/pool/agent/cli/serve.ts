@@ -8,10 +8,13 @@
  *        {"id":1,"exit":0} last. Requests may overlap; answers carry their id.
  * It exits when stdin ends (the SSH channel closed), so nothing outlives the session.
  */
-import { toErrorBody } from '../../../shared/errors';
-import { route, UsageError, type Group } from './cli';
+import { errorLine, parseCli } from '../../../node/cli/run-cli';
 import type { AgentLine } from '../../../shared/agent-lines';
+import { UsageError, type CliCommand } from './cli';
 import type { Output } from './output';
+
+/** The agent's command tree, built for one request's output. */
+export type ProgramFor = (out: Output) => CliCommand;
 
 /** Read-only and short: the only commands worth keeping a process for. */
 export const SERVED_COMMANDS: readonly string[] = ['status', 'models list', 'worker list'];
@@ -23,7 +26,7 @@ export type ServeReply =
 
 /** Answers every request line from `input`; resolves when input ends and answers are written. */
 export async function serveLines(
-  root: Group,
+  programFor: ProgramFor,
   input: AsyncIterable<string>,
   write: (reply: ServeReply) => void,
 ): Promise<void> {
@@ -36,14 +39,16 @@ export async function serveLines(
       write({ id: null, line: { event: 'error', code: 'BAD_REQUEST', message: request.error } });
       continue;
     }
-    const task = answer(root, request.id, request.args, write).finally(() => running.delete(task));
+    const task = answer(programFor, request.id, request.args, write).finally(() =>
+      running.delete(task),
+    );
     running.add(task);
   }
   await Promise.all(running);
 }
 
 async function answer(
-  root: Group,
+  programFor: ProgramFor,
   id: number,
   args: string[],
   write: (reply: ServeReply) => void,
@@ -53,32 +58,25 @@ async function answer(
     emit: (line) => write({ id, line }),
     text: () => undefined,
   };
+  const notServed = () =>
+    new UsageError(
+      `serve: "${args.join(' ')}" is not served (only ${SERVED_COMMANDS.join(', ')}); run it as its own rbees-pool command`,
+    );
+  const program = programFor(out);
+  // Checked once the words are parsed, before the command runs.
+  program.hook('preAction', (_root, command) => {
+    const words = (command as CliCommand).path().split(' ').slice(1).join(' ');
+    if (!SERVED_COMMANDS.includes(words)) throw notServed();
+  });
   let code: number;
   try {
-    const routed = route(root, args);
-    const words = args.slice(0, args.length - ('rest' in routed ? routed.rest.length : 0));
-    const name = words.join(' ');
-    if (!('command' in routed) || !SERVED_COMMANDS.includes(name)) {
-      throw new UsageError(
-        `serve: "${args.join(' ')}" is not served (only ${SERVED_COMMANDS.join(', ')}); run it as its own rbees-pool command`,
-        '',
-      );
-    }
-    code = (await routed.command.run(routed.rest, out)) ?? 0;
+    const outcome = await parseCli(program, args);
+    if (outcome.kind === 'help') throw notServed();
+    if (outcome.kind === 'usage') throw outcome.error;
+    code = outcome.code;
   } catch (err) {
-    if (err instanceof UsageError) {
-      out.emit({ event: 'error', code: 'BAD_REQUEST', message: err.message });
-      code = 2;
-    } else {
-      const body = toErrorBody(err);
-      out.emit({
-        event: 'error',
-        code: body.code,
-        message: body.message,
-        ...(body.details ? { details: body.details } : {}),
-      });
-      code = 1;
-    }
+    out.emit(errorLine(err));
+    code = err instanceof UsageError ? 2 : 1;
   }
   write({ id, exit: code });
 }
@@ -102,11 +100,13 @@ function parseRequest(raw: string): { id: number; args: string[] } | { error: st
 }
 
 /** Runs the protocol on this process's stdin/stdout; returns once stdin ends. */
-export async function serveStdio(root: Group): Promise<number> {
+export async function serveStdio(programFor: ProgramFor): Promise<number> {
   const { createInterface } = await import('node:readline');
   // The daemon went away mid-answer (EPIPE): nobody is left to answer.
   process.stdout.on('error', () => process.exit(0));
   const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  await serveLines(root, input, (reply) => process.stdout.write(`${JSON.stringify(reply)}\n`));
+  await serveLines(programFor, input, (reply) =>
+    process.stdout.write(`${JSON.stringify(reply)}\n`),
+  );
   return 0;
 }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RbeesError, toErrorBody } from '../../../shared/errors';
 import { attachDownload } from './attach';
 import { cancelDownload, startDetachedDownload } from './detached';
@@ -10,29 +9,13 @@ import { runDownloadEvents } from './event-run';
 import type { DownloadEvent } from './events';
 import type { DetachedLine } from '../../../shared/pool-status';
 import { hfToken } from './hf-token';
-import { DOWNLOAD_USAGE } from './usage';
+import { downloadCommand, type DownloadRequest } from './download-command';
+import { agentRoot, CliCommand, UsageError, type AgentIo } from '../cli/cli';
+import { runCli } from '../../../node/cli/run-cli';
+import { wantsJson } from '../../../node/cli/options';
 
 /** Where the command writes, and what it reads from its process; injectable for tests. */
-export interface CommandIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-  env: Record<string, string | undefined>;
-  /** Aborts a foreground download (wire it to SIGINT); the partial is kept. */
-  signal?: AbortSignal;
-  /** argv running `rbees-pool models download` for --detach (default: this program again). */
-  detachCommand?: readonly string[];
-}
-
-const OPTIONS = {
-  json: { type: 'boolean' },
-  detach: { type: 'boolean' },
-  attach: { type: 'string' },
-  list: { type: 'boolean' },
-  cancel: { type: 'string' },
-  'models-dir': { type: 'string' },
-  'run-id': { type: 'string' }, // internal: this process is the detached child with this id
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export type CommandIo = AgentIo;
 
 function humanLine(e: DownloadEvent, file: string): string {
   switch (e.event) {
@@ -75,30 +58,22 @@ function printStates(io: CommandIo, states: DownloadState[], json: boolean): voi
 }
 
 /**
- * `rbees-pool models download …` (argv is what follows `models download`). Resolves to the exit
- * code: 0 only when the download (or the one attached to) ended done; 2 for a bad command line.
+ * `rbees-pool models download …` as a command line of its own (argv is what follows `models
+ * download`): what the detached child and the tests run. Resolves to the exit code: 0 only when
+ * the download (or the one attached to) ended done; 2 for a bad command line.
  */
 export async function runDownloadCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  let values: ReturnType<
-    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
-  >['values'];
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    }));
-  } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${DOWNLOAD_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(`${DOWNLOAD_USAGE}\n`);
-    return 0;
-  }
-  const json = values.json === true;
-  const modelsDir = resolve(values['models-dir'] ?? defaultModelsDir(io.env));
+  const program = agentRoot().addCommand(
+    new CliCommand('models').addCommand(downloadCommand((request) => runDownload(request, io))),
+  );
+  const json = wantsJson(argv);
+  return runCli('rbees-pool', program, ['models', 'download', ...argv], io, json);
+}
+
+/** A parsed `models download`, run. */
+export async function runDownload(request: DownloadRequest, io: CommandIo): Promise<number> {
+  const { json, refs } = request;
+  const modelsDir = resolve(request.modelsDir ?? defaultModelsDir(io.env));
   const emit = printer(io, json);
   const fail = (err: unknown): number => {
     const { code, message } = toErrorBody(err);
@@ -109,25 +84,24 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
     else io.stderr.write(`error (${code}): ${message}\n`);
     return 1;
   };
-  const ref = positionals[0];
-  const modes = [values.attach, values.cancel, values.list, ref].filter((v) => v !== undefined);
-  if (modes.length !== 1 || positionals.length > 1) {
-    io.stderr.write(`Give exactly one of <ref>, --attach, --list, --cancel.\n${DOWNLOAD_USAGE}\n`);
-    return 2;
+  const ref = refs[0];
+  const modes = [request.attach, request.cancel, request.list || undefined, ref];
+  if (modes.filter((v) => v !== undefined).length !== 1 || refs.length > 1) {
+    throw new UsageError('Give exactly one of <ref>, --attach, --list, --cancel.');
   }
   try {
-    if (values.list) {
+    if (request.list) {
       printStates(io, await listDownloads({ modelsDir }), json);
       return 0;
     }
-    if (values.cancel !== undefined) {
-      const s = await cancelDownload(values.cancel, { modelsDir });
+    if (request.cancel !== undefined) {
+      const s = await cancelDownload(request.cancel, { modelsDir });
       printStates(io, [s], json);
       return s.state === 'cancelled' ? 0 : 1;
     }
-    if (values.attach !== undefined) {
+    if (request.attach !== undefined) {
       let ok = false;
-      for await (const e of attachDownload(values.attach, {
+      for await (const e of attachDownload(request.attach, {
         modelsDir,
         ...(io.signal ? { signal: io.signal } : {}),
       })) {
@@ -139,7 +113,7 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
     if (ref === undefined) throw new RbeesError('BAD_REQUEST', 'No model reference given.');
     const endpoint = io.env.HF_ENDPOINT ?? 'https://huggingface.co';
     const token = hfToken(io.env);
-    if (values.detach) {
+    if (request.detach) {
       const d = await startDetachedDownload(ref, {
         modelsDir,
         endpoint,
@@ -153,7 +127,7 @@ export async function runDownloadCommand(argv: readonly string[], io: CommandIo)
       );
       return 0;
     }
-    const runId = values['run-id'];
+    const runId = request.runId;
     const options = { modelsDir, endpoint, token, ...(io.signal ? { signal: io.signal } : {}) };
     if (runId === undefined) {
       return (await runDownloadEvents(ref, newDownloadId(), options, emit)) ? 0 : 1;

@@ -1,3 +1,32 @@
+/**
+ * The model downloader. Why the transfer is hand-written rather than node-llama-cpp's
+ * `createModelDownloader` or the `ipull` engine under it (checked in ipull 3.9.5 and
+ * node-llama-cpp 3.21.1, paths under node_modules/ipull/dist/download/download-engine/):
+ * - HF_TOKEN would leave its origin. ipull keeps the URL a probe was redirected to (the signed
+ *   CDN URL) as the part's download URL (engine/base-download-engine.js:98-99,
+ *   streams/…/download-engine-fetch-stream-fetch.js:76) and sends its `headers`, the token
+ *   among them, with every range request to that URL (…-fetch.js:16-27, via
+ *   download-file/download-engine-file.js:149). rbees sends it only to HF_ENDPOINT's origin
+ *   (hf-http.ts), as the official clients do. Seen here: behind a 302 to a second loopback
+ *   origin, ipull's probe arrived there without the token and each range request with it.
+ * - Resume is not rbees' kind: progress is JSON appended after the file's end in `<file>.ipull`
+ *   (streams/…/download-engine-write-stream-nodejs.js:71-99, engine/download-engine-nodejs.js:11),
+ *   counted in whole 5 MiB chunks (download-engine-file.js:8), and nothing in the engine sends
+ *   If-Range or looks at an ETag: a file changed upstream resumes into mixed bytes. rbees keeps
+ *   `<file>.partial` plus a sidecar with the ETag, resumes to the byte, and restarts on a change.
+ * - No sha256: ipull writes parallel chunks out of order (…-write-stream-nodejs.js:104-107),
+ *   so the LFS check would need a second full read of a multi-GB file; FileSink hashes in order
+ *   as it writes. Its "skip existing" trusts a file of the right size (download-engine-nodejs.js:
+ *   112-121), and it renames the finished file without an fsync (:45-49); `install` below does both.
+ * - No AbortSignal (close()/pause(), download-engine-file.js:218-250); node-llama-cpp's wrapper
+ *   defaults to deleting the temp file on cancel (createModelDownloader.js:154), where rbees keeps
+ *   the partial for the next run. The disk-space check, detach/attach and the progress lines would
+ *   sit on top either way.
+ * A switch would take a custom fetch stream (hfRequest: pinned token, If-Range) and write stream
+ * (`.partial`, inline hash, one stream in order) through ipull's internal
+ * `_createFromOptionsWithCustomFetch`, leaving it only the chunk bookkeeping: not worth a
+ * dependency on internals. What stays is measured against curl in `npm run bench`.
+ */
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';

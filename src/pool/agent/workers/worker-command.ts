@@ -1,193 +1,182 @@
+import { Argument, Option } from 'commander';
 import { BACKENDS } from '../../workerd/args';
-import {
-  COMMON_HELP,
-  intOption,
-  parseCommand,
-  positionals,
-  UsageError,
-  type Command,
-  type Group,
-} from '../cli/cli';
-import { idProblem, LOG_LINES_MAX, WORKER_ID } from '../../../shared/ids';
+import { CliCommand, UsageError, type AgentContext } from '../cli/cli';
+import { idValue, intOption } from '../../../node/cli/options';
+import { LOG_LINES_MAX, WORKER_ID } from '../../../shared/ids';
 import { workersDir } from '../paths';
 import type { WorkerBackend } from '../../../shared/pool-status';
-
-const SPAWN_USAGE = `usage: rbees-pool worker spawn <backend> --model <id> [options]
-
-Starts rbees-workerd detached on 127.0.0.1 and waits until it serves. <backend>: ${BACKENDS.join(' | ')}.
-Checks first that the model file exists and that it fits (MODEL_NOT_FOUND, INSUFFICIENT_VRAM).
-The worker gets a new secret, kept in $RBEES_HOME/workers/<id>.json (0600) and printed with --json:
-its routes want "Authorization: Bearer <secret>".
-  --model ID         model id (file name without .gguf in $RBEES_HOME/models) (required)
-  --gpu N            GPU index (cuda, vulkan)
-  --port N           port on 127.0.0.1 (default 0: any free port, reported)
-  --slots N          parallel generations (default 1)
-  --threads N        CPU threads (default: the worker's)
-  --ctx N            context tokens per slot (default: the worker's, as much as fits)
-  --id NAME          worker id (default: <model>-<random>)
-  --timeout SECONDS  how long to wait for the ready line (default 300)
-${COMMON_HELP}`;
-
-const LIST_USAGE = `usage: rbees-pool worker list [--json]
-
-Workers started on this host: alive (not a zombie) and answering /status. Entries of dead
-workers are removed and reported as cleaned. --json includes each worker's secret.
-${COMMON_HELP}`;
-
-const STOP_USAGE = `usage: rbees-pool worker stop <id> [--json]
-
-SIGTERM, then SIGKILL after 5 s. Stopping a worker that is not running succeeds.
-${COMMON_HELP}`;
-
-const LOGS_USAGE = `usage: rbees-pool worker logs <id> [--follow] [--lines N] [--json]
-
-Prints the end of $RBEES_HOME/logs/worker-<id>.log.
-  -f, --follow       keep printing appended lines until interrupted or the worker exits
-  -n, --lines N      how many lines of the end to print first (default 100)
-${COMMON_HELP}`;
 
 function isBackend(value: string): value is WorkerBackend {
   return (BACKENDS as readonly string[]).includes(value);
 }
 
-function workerId(raw: string, usage: string): string {
-  if (!WORKER_ID.pattern.test(raw)) throw new UsageError(idProblem(WORKER_ID, raw), usage);
+function backend(raw: string): WorkerBackend {
+  if (!isBackend(raw))
+    throw new UsageError(`backend "${raw}" is not one of ${BACKENDS.join(', ')}`);
   return raw;
 }
 
-const spawnCommand: Command = {
-  kind: 'command',
-  name: 'spawn',
-  summary: 'start a worker for a model and wait until it serves',
-  usage: SPAWN_USAGE,
-  async run(argv, out) {
-    const { values, positionals: words } = parseCommand(
-      argv,
-      {
-        model: { type: 'string' },
-        gpu: { type: 'string' },
-        port: { type: 'string' },
-        slots: { type: 'string' },
-        threads: { type: 'string' },
-        ctx: { type: 'string' },
-        id: { type: 'string' },
-        timeout: { type: 'string' },
-      },
-      SPAWN_USAGE,
-    );
-    const [backend = ''] = positionals(words, ['<backend>'], SPAWN_USAGE);
-    if (!isBackend(backend))
-      throw new UsageError(
-        `backend "${backend}" is not one of ${BACKENDS.join(', ')}`,
-        SPAWN_USAGE,
+interface SpawnOptions {
+  model: string;
+  gpu?: number;
+  port?: number;
+  slots?: number;
+  threads?: number;
+  ctx?: number;
+  id?: string;
+  timeout?: number;
+}
+
+function spawnCommand({ out }: AgentContext): CliCommand {
+  return new CliCommand('spawn')
+    .summary('start a worker for a model and wait until it serves')
+    .usage('<backend> --model ID [options]')
+    .description(
+      'Starts rbees-workerd detached on 127.0.0.1 and waits until it serves. Checks first that the ' +
+        'model file exists and that it fits (MODEL_NOT_FOUND, INSUFFICIENT_VRAM). The worker gets a ' +
+        'new secret, kept in $RBEES_HOME/workers/<id>.json (0600) and printed with --json: its routes ' +
+        'want "Authorization: Bearer <secret>".',
+    )
+    .addArgument(new Argument('<backend>', BACKENDS.join(' | ')).argParser(backend))
+    .requiredOption(
+      '--model <ID>',
+      'model id: the file name without .gguf in $RBEES_HOME/models (required)',
+    )
+    .addOption(intOption('--gpu <N>', 'GPU index (cuda, vulkan)', 0, 255))
+    .addOption(
+      intOption('--port <N>', 'port on 127.0.0.1 (default 0: any free port, reported)', 0, 65535),
+    )
+    .addOption(intOption('--slots <N>', 'parallel generations (default 1)', 1, 64))
+    .addOption(intOption('--threads <N>', "CPU threads (default: the worker's)", 1, 1024))
+    .addOption(
+      intOption(
+        '--ctx <N>',
+        "context tokens per slot (default: the worker's, as much as fits)",
+        16,
+        1 << 24,
+      ),
+    )
+    .addOption(
+      new Option('--id <NAME>', 'worker id (default: <model>-<random>)').argParser(
+        idValue('--id', WORKER_ID),
+      ),
+    )
+    .addOption(
+      intOption(
+        '--timeout <SECONDS>',
+        'how long to wait for the ready line (default 300)',
+        1,
+        86_400,
+      ),
+    )
+    .runs<SpawnOptions>(async ([raw = ''], options) => {
+      const kind = raw as WorkerBackend;
+      if (options.model === '') throw new UsageError('--model <id> is required');
+      if (options.gpu !== undefined && (kind === 'cpu' || kind === 'metal')) {
+        throw new UsageError(`--gpu needs backend cuda, vulkan or auto (not ${kind})`);
+      }
+      const { spawnWorker } = await import('./worker-spawn');
+      const worker = await spawnWorker({
+        backend: kind,
+        model: options.model,
+        id: options.id,
+        gpu: options.gpu,
+        port: options.port ?? 0,
+        slots: options.slots ?? 1,
+        threads: options.threads,
+        ctx: options.ctx,
+        timeoutMs: (options.timeout ?? 300) * 1000,
+      });
+      out.emit(
+        {
+          event: 'spawned',
+          id: worker.id,
+          port: worker.port,
+          pid: worker.pid,
+          model: worker.model,
+          backend: worker.backend,
+          log: worker.log,
+          secret: worker.secret,
+        },
+        `worker ${worker.id} serves ${worker.model} on 127.0.0.1:${worker.port} (pid ${worker.pid}, log ${worker.log})`,
       );
-    if (values.model === undefined || values.model === '')
-      throw new UsageError('--model <id> is required', SPAWN_USAGE);
-    const gpu = intOption('--gpu', values.gpu, 0, 255, SPAWN_USAGE);
-    if (gpu !== undefined && (backend === 'cpu' || backend === 'metal')) {
-      throw new UsageError(
-        `--gpu needs backend cuda, vulkan or auto (not ${backend})`,
-        SPAWN_USAGE,
-      );
-    }
-    const { spawnWorker } = await import('./worker-spawn');
-    const worker = await spawnWorker({
-      backend,
-      model: values.model,
-      id: values.id === undefined ? undefined : workerId(values.id, SPAWN_USAGE),
-      gpu,
-      port: intOption('--port', values.port, 0, 65535, SPAWN_USAGE) ?? 0,
-      slots: intOption('--slots', values.slots, 1, 64, SPAWN_USAGE) ?? 1,
-      threads: intOption('--threads', values.threads, 1, 1024, SPAWN_USAGE),
-      ctx: intOption('--ctx', values.ctx, 16, 1 << 24, SPAWN_USAGE),
-      timeoutMs: (intOption('--timeout', values.timeout, 1, 86_400, SPAWN_USAGE) ?? 300) * 1000,
     });
-    out.emit(
-      {
-        event: 'spawned',
-        id: worker.id,
-        port: worker.port,
-        pid: worker.pid,
-        model: worker.model,
-        backend: worker.backend,
-        log: worker.log,
-        secret: worker.secret,
-      },
-      `worker ${worker.id} serves ${worker.model} on 127.0.0.1:${worker.port} (pid ${worker.pid}, log ${worker.log})`,
-    );
-  },
-};
+}
 
-const listCommand: Command = {
-  kind: 'command',
-  name: 'list',
-  summary: 'running workers and their health',
-  usage: LIST_USAGE,
-  async run(argv, out) {
-    positionals(parseCommand(argv, {}, LIST_USAGE).positionals, [], LIST_USAGE);
-    const { liveWorkers } = await import('./worker-state');
-    const { workers, cleaned, unreadable } = await liveWorkers(workersDir());
-    const rows = workers.map(
-      (w) =>
-        `${w.id}  ${w.model}  ${w.backend}  127.0.0.1:${w.port ?? '-'}  pid ${w.pid}  ${w.status}${w.slots_total === null ? '' : `  slots ${w.slots_busy}/${w.slots_total}`}`,
-    );
-    const human = [
-      ...(rows.length > 0 ? rows : ['no workers running']),
-      ...cleaned.map((id) => `(removed stale entry ${id})`),
-    ].join('\n');
-    // `unreadable` only when there are some: the line stays what older daemons read.
-    const lost = unreadable.length > 0 ? { unreadable } : {};
-    out.emit({ event: 'workers', workers, cleaned, ...lost }, human);
-  },
-};
+function listCommand({ out }: AgentContext): CliCommand {
+  return new CliCommand('list')
+    .summary('running workers and their health')
+    .description(
+      'Workers started on this host: alive (not a zombie) and answering /status. Entries of dead ' +
+        "workers are removed and reported as cleaned. --json includes each worker's secret.",
+    )
+    .runs(async () => {
+      const { liveWorkers } = await import('./worker-state');
+      const { workers, cleaned, unreadable } = await liveWorkers(workersDir());
+      const rows = workers.map(
+        (w) =>
+          `${w.id}  ${w.model}  ${w.backend}  127.0.0.1:${w.port ?? '-'}  pid ${w.pid}  ${w.status}${w.slots_total === null ? '' : `  slots ${w.slots_busy}/${w.slots_total}`}`,
+      );
+      const human = [
+        ...(rows.length > 0 ? rows : ['no workers running']),
+        ...cleaned.map((id) => `(removed stale entry ${id})`),
+      ].join('\n');
+      // `unreadable` only when there are some: the line stays what older daemons read.
+      const lost = unreadable.length > 0 ? { unreadable } : {};
+      out.emit({ event: 'workers', workers, cleaned, ...lost }, human);
+    });
+}
 
-const stopCommand: Command = {
-  kind: 'command',
-  name: 'stop',
-  summary: 'stop a worker (idempotent)',
-  usage: STOP_USAGE,
-  async run(argv, out) {
-    const [raw = ''] = positionals(
-      parseCommand(argv, {}, STOP_USAGE).positionals,
-      ['<id>'],
-      STOP_USAGE,
+/** `<id>`, checked against the rule for worker ids (they become file names). */
+function workerIdArgument(cmd: CliCommand): CliCommand {
+  return cmd.addArgument(
+    new Argument('<id>', 'the worker id').argParser(idValue('<id>', WORKER_ID)),
+  );
+}
+
+function stopCommand({ out }: AgentContext): CliCommand {
+  const cmd = new CliCommand('stop')
+    .summary('stop a worker (idempotent)')
+    .description(
+      'SIGTERM, then SIGKILL after 5 s. Stopping a worker that is not running succeeds.',
     );
+  return workerIdArgument(cmd).runs(async ([id = '']) => {
     const { stopWorker } = await import('./worker-stop');
-    const result = await stopWorker(workerId(raw, STOP_USAGE));
+    const result = await stopWorker(id);
     out.emit(
       { event: 'stopped', ...result },
       result.was_running
         ? `stopped ${result.id} (pid ${result.pid}, ${result.signal})`
         : `${result.id} was not running`,
     );
-  },
-};
+  });
+}
 
-const logsCommand: Command = {
-  kind: 'command',
-  name: 'logs',
-  summary: "print (or follow) a worker's log",
-  usage: LOGS_USAGE,
-  async run(argv, out) {
-    const { values, positionals: words } = parseCommand(
-      argv,
-      { follow: { type: 'boolean', short: 'f' }, lines: { type: 'string', short: 'n' } },
-      LOGS_USAGE,
-    );
-    const [raw = ''] = positionals(words, ['<id>'], LOGS_USAGE);
-    const { showLogs } = await import('./worker-logs');
-    await showLogs(
-      workerId(raw, LOGS_USAGE),
-      intOption('--lines', values.lines, 0, LOG_LINES_MAX, LOGS_USAGE) ?? 100,
-      values.follow ?? false,
-      out,
-    );
-  },
-};
+function logsCommand({ out }: AgentContext): CliCommand {
+  const cmd = new CliCommand('logs')
+    .summary("print (or follow) a worker's log")
+    .description('Prints the end of $RBEES_HOME/logs/worker-<id>.log.');
+  return workerIdArgument(cmd)
+    .option('-f, --follow', 'keep printing appended lines until interrupted or the worker exits')
+    .addOption(
+      intOption(
+        '-n, --lines <N>',
+        'how many lines of the end to print first (default 100)',
+        0,
+        LOG_LINES_MAX,
+      ),
+    )
+    .runs<{ follow?: boolean; lines?: number }>(async ([id = ''], { follow, lines }) => {
+      const { showLogs } = await import('./worker-logs');
+      await showLogs(id, lines ?? 100, follow ?? false, out);
+    });
+}
 
-export const WORKER: Group = {
-  kind: 'group',
-  name: 'worker',
-  summary: 'inference workers: spawn, list, stop, logs',
-  children: [spawnCommand, listCommand, stopCommand, logsCommand],
-};
+export function workerCommand(ctx: AgentContext): CliCommand {
+  return new CliCommand('worker')
+    .summary('inference workers: spawn, list, stop, logs')
+    .addCommand(spawnCommand(ctx))
+    .addCommand(listCommand(ctx))
+    .addCommand(stopCommand(ctx))
+    .addCommand(logsCommand(ctx));
+}
