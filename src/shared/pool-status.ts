@@ -78,6 +78,16 @@ export interface WorkerState {
   gpu: number | null;
   log: string;
   started_at: string;
+  // The three below are absent from what an agent older than worker restarts reports.
+  /**
+   * Started by the daemon for its jobs (`worker spawn --on-demand`): the daemon stops it when it
+   * sits idle and when the daemon closes. Workers someone started are never stopped for them.
+   */
+  on_demand?: boolean;
+  /** How often the agent started it again after it died. */
+  restarts?: number;
+  /** Why it last died or could not start again; null while it never did. */
+  last_error?: string | null;
 }
 
 /**
@@ -87,11 +97,24 @@ export interface WorkerState {
  */
 export interface WorkerRecord extends WorkerState {
   secret: string | null;
+  /** The `rbees-pool worker keep` process that restarts the worker when it dies; null: none. */
+  keeper_pid: number | null;
+  /** rbees-workerd's arguments, to start it again the same way. */
+  args: string[];
+  /** The keeper gave up (too many restarts in a row): kept, to say why, until stopped. */
+  gave_up: boolean;
 }
 
+/** What `worker list` reports of a worker (see WorkerEntry). */
+export type WorkerStatusName = 'starting' | 'ready' | 'unresponsive' | 'restarting' | 'failed';
+
 export interface WorkerEntry extends WorkerState {
-  /** `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer. */
-  status: 'starting' | 'ready' | 'unresponsive';
+  /**
+   * `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer;
+   * `restarting`: it died and its keeper starts it again after a backoff; `failed`: it kept
+   * dying and the keeper gave up (`last_error` says why).
+   */
+  status: WorkerStatusName;
   slots_total: number | null;
   slots_busy: number | null;
 }

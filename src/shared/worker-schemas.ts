@@ -24,7 +24,11 @@ export const WorkerEntrySchema = z.object({
   gpu: z.int().nullable(),
   log: z.string(),
   started_at: z.string(),
-  status: z.enum(['starting', 'ready', 'unresponsive']),
+  // An agent older than restarts and on-demand workers prints none of these three.
+  on_demand: z.boolean().default(false),
+  restarts: z.int().default(0),
+  last_error: z.string().nullable().default(null),
+  status: z.enum(['starting', 'ready', 'unresponsive', 'restarting', 'failed']),
   slots_total: z.int().nullable(),
   slots_busy: z.int().nullable(),
 }) satisfies z.ZodType<WorkerEntry>;

@@ -20,6 +20,8 @@ const STATUS: Record<WorkerEntry['status'], { label: string; tone: string }> = {
   starting: { label: 'Starting', tone: 'warn' },
   ready: { label: 'Ready', tone: 'ok' },
   unresponsive: { label: 'Unresponsive', tone: 'danger' },
+  restarting: { label: 'Restarting', tone: 'warn' },
+  failed: { label: 'Failed', tone: 'danger' },
 };
 
 const BACKEND_LABEL: Record<WorkerEntry['backend'], string> = {

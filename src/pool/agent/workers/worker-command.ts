@@ -10,6 +10,7 @@ import {
 } from '../cli/cli';
 import { idProblem, LOG_LINES_MAX, WORKER_ID } from '../../../shared/ids';
 import { workersDir } from '../paths';
+import { DEFAULT_RESTARTS } from './worker-keeper';
 import type { WorkerBackend } from '../../../shared/pool-status';
 
 const SPAWN_USAGE = `usage: rbees-pool worker spawn <backend> --model <id> [options]
@@ -26,6 +27,16 @@ its routes want "Authorization: Bearer <secret>".
   --ctx N            context tokens per slot (default: the worker's, as much as fits)
   --id NAME          worker id (default: <model>-<random>)
   --timeout SECONDS  how long to wait for the ready line (default 300)
+  --restarts N       when it dies, start it again up to N times in a row, after 1, 2, 4 … 30 s
+                     (default ${DEFAULT_RESTARTS}; 0: never); then it shows as failed until stopped
+  --on-demand        started by the daemon for its jobs: the daemon stops it when idle
+${COMMON_HELP}`;
+
+const KEEP_USAGE = `usage: rbees-pool worker keep <id> --restarts N
+
+Started by \`worker spawn\` (you need not run it): watches the worker and starts it again, with
+backoff, when it dies; exits when the worker is stopped or after N restarts in a row.
+  --restarts N       restarts in a row before giving up (required)
 ${COMMON_HELP}`;
 
 const LIST_USAGE = `usage: rbees-pool worker list [--json]
@@ -72,6 +83,8 @@ const spawnCommand: Command = {
         ctx: { type: 'string' },
         id: { type: 'string' },
         timeout: { type: 'string' },
+        restarts: { type: 'string' },
+        'on-demand': { type: 'boolean' },
       },
       SPAWN_USAGE,
     );
@@ -101,6 +114,8 @@ const spawnCommand: Command = {
       threads: intOption('--threads', values.threads, 1, 1024, SPAWN_USAGE),
       ctx: intOption('--ctx', values.ctx, 16, 1 << 24, SPAWN_USAGE),
       timeoutMs: (intOption('--timeout', values.timeout, 1, 86_400, SPAWN_USAGE) ?? 300) * 1000,
+      restarts: intOption('--restarts', values.restarts, 0, 1000, SPAWN_USAGE) ?? DEFAULT_RESTARTS,
+      onDemand: values['on-demand'] ?? false,
     });
     out.emit(
       {
@@ -183,9 +198,28 @@ const logsCommand: Command = {
   },
 };
 
+const keepCommand: Command = {
+  kind: 'command',
+  name: 'keep',
+  summary: "a worker's keeper: restarts it when it dies (started by spawn)",
+  usage: KEEP_USAGE,
+  async run(argv) {
+    const { values, positionals: words } = parseCommand(
+      argv,
+      { restarts: { type: 'string' } },
+      KEEP_USAGE,
+    );
+    const [raw = ''] = positionals(words, ['<id>'], KEEP_USAGE);
+    const restarts = intOption('--restarts', values.restarts, 1, 1000, KEEP_USAGE);
+    if (restarts === undefined) throw new UsageError('--restarts N is required', KEEP_USAGE);
+    const { keepWorker } = await import('./worker-keeper');
+    await keepWorker(workerId(raw, KEEP_USAGE), restarts);
+  },
+};
+
 export const WORKER: Group = {
   kind: 'group',
   name: 'worker',
   summary: 'inference workers: spawn, list, stop, logs',
-  children: [spawnCommand, listCommand, stopCommand, logsCommand],
+  children: [spawnCommand, listCommand, stopCommand, logsCommand, keepCommand],
 };

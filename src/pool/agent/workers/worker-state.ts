@@ -25,19 +25,35 @@ export async function writeState(dir: string, state: WorkerRecord): Promise<void
   await writeFile(join(dir, `${state.id}.pid`), `${state.pid}\n`, { mode: 0o600 });
 }
 
-/** A state file written by an agent that gave workers no secret reads with `secret: null`. */
+/**
+ * A state file written by an older agent reads with what it lacks at its neutral value: no
+ * secret (`null`), no keeper, never restarted.
+ */
 export async function readState(dir: string, id: string): Promise<WorkerRecord | undefined> {
   try {
-    const state = JSON.parse(await readFile(statePath(dir, id), 'utf8')) as WorkerRecord;
-    return { ...state, secret: typeof state.secret === 'string' ? state.secret : null };
+    const state = JSON.parse(await readFile(statePath(dir, id), 'utf8')) as Partial<WorkerRecord>;
+    return {
+      ...(state as WorkerRecord),
+      secret: typeof state.secret === 'string' ? state.secret : null,
+      on_demand: state.on_demand === true,
+      restarts: typeof state.restarts === 'number' ? state.restarts : 0,
+      last_error: typeof state.last_error === 'string' ? state.last_error : null,
+      keeper_pid: typeof state.keeper_pid === 'number' ? state.keeper_pid : null,
+      args: Array.isArray(state.args) ? state.args : [],
+      gave_up: state.gave_up === true,
+    };
   } catch {
     return undefined;
   }
 }
 
+/** The state file, its pid file, and any temporary file a writer killed mid-write left. */
 export async function removeState(dir: string, id: string): Promise<void> {
   await rm(statePath(dir, id), { force: true });
   await rm(join(dir, `${id}.pid`), { force: true });
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const temporary = names.filter((n) => n.startsWith(`.${id}.json.`) && n.endsWith('.tmp'));
+  await Promise.all(temporary.map((n) => rm(join(dir, n), { force: true })));
 }
 
 export async function readAllStates(dir: string): Promise<WorkerRecord[]> {
@@ -50,13 +66,28 @@ export async function readAllStates(dir: string): Promise<WorkerRecord[]> {
 }
 
 /**
- * Alive and still ours: after a reboot the pid in a state file may belong to anything, and
- * `worker stop` must never signal a stranger, so the command line must name the model file.
+ * The worker process is alive and still ours: after a reboot the pid in a state file may belong
+ * to anything, and `worker stop` must never signal a stranger, so the command line must name the
+ * model file.
  */
+export async function workerAlive(state: WorkerRecord): Promise<boolean> {
+  return ours(state.pid, state.model_path);
+}
+
+/** Its keeper (`rbees-pool worker keep <id>`) is alive: the worker is between two runs. */
+export async function keeperAlive(state: WorkerRecord): Promise<boolean> {
+  return state.keeper_pid !== null && ours(state.keeper_pid, `worker keep ${state.id} `);
+}
+
+/** The worker is there for every purpose (stop, spawn's refusal, logs): running or restarting. */
 export async function isAlive(state: WorkerRecord): Promise<boolean> {
-  if ((await processState(state.pid)) !== 'running') return false;
-  const command = await processCommand(state.pid);
-  return command === null || command.includes(state.model_path);
+  return (await workerAlive(state)) || (await keeperAlive(state));
+}
+
+async function ours(pid: number, mark: string): Promise<boolean> {
+  if ((await processState(pid)) !== 'running') return false;
+  const command = await processCommand(pid);
+  return command === null || `${command} `.includes(mark);
 }
 
 const STATUS_TIMEOUT_MS = 1000;
@@ -89,20 +120,7 @@ export async function liveWorkers(
 ): Promise<{ workers: AgentWorkerEntry[]; cleaned: string[] }> {
   const states = await readAllStates(dir);
   const checked = await Promise.all(
-    states.map(async (state) => {
-      if (!(await isAlive(state))) return { state, entry: undefined };
-      const status =
-        state.port === null || state.secret === null
-          ? null
-          : await fetchStatus(state.port, state.secret);
-      const entry: AgentWorkerEntry = {
-        ...state,
-        status: state.port === null ? 'starting' : status === null ? 'unresponsive' : 'ready',
-        slots_total: status?.slots_total ?? null,
-        slots_busy: status?.slots_busy ?? null,
-      };
-      return { state, entry };
-    }),
+    states.map(async (state) => ({ state, entry: await entryOf(state) })),
   );
   const cleaned: string[] = [];
   for (const { state, entry } of checked) {
@@ -112,6 +130,26 @@ export async function liveWorkers(
   }
   const workers = checked.flatMap(({ entry }) => (entry === undefined ? [] : [entry]));
   return { workers: workers.sort((a, b) => a.id.localeCompare(b.id)), cleaned };
+}
+
+/** How the worker is doing; undefined when it is gone for good (its entry is to be removed). */
+async function entryOf(state: WorkerRecord): Promise<AgentWorkerEntry | undefined> {
+  const entry = (status: WorkerEntry['status'], slots?: WorkerStatus | null): AgentWorkerEntry => ({
+    ...{ id: state.id, pid: state.pid, port: state.port, model: state.model },
+    ...{ model_path: state.model_path, backend: state.backend, gpu: state.gpu, log: state.log },
+    ...{ started_at: state.started_at, on_demand: state.on_demand, restarts: state.restarts },
+    ...{ last_error: state.last_error, secret: state.secret, status },
+    slots_total: slots?.slots_total ?? null,
+    slots_busy: slots?.slots_busy ?? null,
+  });
+  // Kept to say why it is not running, until someone stops it or spawns it again.
+  if (state.gave_up) return entry('failed');
+  if (!(await workerAlive(state))) {
+    return (await keeperAlive(state)) ? entry('restarting') : undefined;
+  }
+  if (state.port === null) return entry('starting');
+  const status = state.secret === null ? null : await fetchStatus(state.port, state.secret);
+  return entry(status === null ? 'unresponsive' : 'ready', status);
 }
 
 /** An entry for reports that others may see (`status`): everything but the secret. */
