@@ -12,6 +12,14 @@ import type {
 /** `local` is this computer; the others are the SSH session's states (never `closed` on the API). */
 export type HostState = 'local' | 'idle' | 'connecting' | 'online' | 'offline' | 'reconnecting';
 
+/**
+ * The one notion of "this host can serve now": its agent answers, its workers take jobs. This
+ * computer always can (`local`, reached without SSH); a pool host while its session is up.
+ */
+export function canServe(host: { state: HostState }): boolean {
+  return host.state === 'local' || host.state === 'online';
+}
+
 /** A host as `GET /api/hosts` lists it. */
 export interface HostInfo {
   name: string;

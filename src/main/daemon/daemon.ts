@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
+import { canServe } from '../../shared/hosts';
 import type { JobRecord } from '../../shared/inference';
 import type { DaemonConfig } from './config';
 import { ClusterEvents } from './cluster/cluster-events';
@@ -15,10 +16,9 @@ import { createMetrics } from './metrics';
 import { logTightened, tightenHome } from './private-home';
 import { allowedHosts } from './http/security';
 import { sourceRootOf } from './http/routes/host-install';
-import { RemoteStarter } from './cluster/remote-start';
+import { OnDemandWorkers } from './cluster/on-demand';
 import { createServer } from './http/server';
 import { Store } from './store/store';
-import { WorkerSupervisor } from './cluster/worker-supervisor';
 
 export interface StartOptions {
   config: DaemonConfig;
@@ -48,18 +48,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   logTightened(logger, config.home, tightened);
   const metrics = createMetrics();
   const models = new LocalModels(config.modelsDir);
-  // The supervisor wakes the scheduler, which is built after it: a late-bound reference.
+  // The cluster's workers wake the scheduler, which is built after them: a late-bound reference.
   let jobs: Jobs | undefined = undefined;
-  const supervisor = new WorkerSupervisor({
-    // The same Node (or Electron, acting as Node) that runs the daemon runs the worker.
-    command: { command: process.execPath, args: [join(options.bundleDir, 'workerd.js')] },
-    logsDir: config.logsDir,
-    slots: config.workerSlots,
-    threads: config.workerThreads,
-    idleMs: config.workerIdleS * 1000,
-    logger,
-    onChange: () => jobs?.pump(),
-  });
   const store = Store.open<JobRecord>(config.home);
   const lost = store.jobs.failUnfinished({
     code: 'DAEMON_RESTARTED',
@@ -87,23 +77,25 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
   });
   metrics.bindCluster({ state: () => events.state, onScrape: () => monitor.watch() });
-  const remote = new RemoteStarter({
-    ...{ hosts: pool, cluster, state: () => events.state, logger },
+  const onDemand = new OnDemandWorkers({
+    ...{ hosts: pool, cluster, models, state: () => events.state, logger },
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
     idleMs: config.workerIdleS * 1000,
+    slots: config.workerSlots,
+    threads: config.workerThreads,
   });
   jobs = new Jobs({
-    remote,
+    starter: onDemand,
     awayWith: (model) => {
       const reachable = new Set(
         pool
           .list()
-          .filter((h) => h.state === 'online' || h.state === 'local')
+          .filter(canServe)
           .map((h) => h.name),
       );
       return store.seen.modelSightings(model).flatMap((s) => (reachable.has(s.host) ? [] : s.host));
     },
-    ...{ models, supervisor, cluster, logger, metrics, queueCapacity: config.queueCapacity },
+    ...{ cluster, logger, metrics, queueCapacity: config.queueCapacity },
     onRate: (host, worker, rate) =>
       events.publish({ type: 'worker_rate', data: { host, worker, tokens_per_sec: rate } }),
     journal: {
@@ -131,7 +123,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       followers,
       downloadEnv: config.hfEndpoint ? { HF_ENDPOINT: config.hfEndpoint } : {},
       models,
-      supervisor,
+      onDemand,
       metrics,
       logger,
       store,
@@ -160,8 +152,9 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       // Let the cancelled jobs' last events reach their streams before connections are closed.
       await new Promise((resolve) => setImmediate(resolve));
       await app.close();
-      await supervisor.close();
-      remote.close();
+      // The workers it started for its jobs end with it, on every host it reaches.
+      await onDemand.close();
+      cluster.close();
       monitor.close();
       followers.close();
       await pool.close();

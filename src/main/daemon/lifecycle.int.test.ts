@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,11 +68,22 @@ describe('rbees-orcd lifecycle', () => {
   });
 });
 
+/**
+ * Runs, and is not a zombie: this computer's workers are detached (the agent starts them, as on
+ * every pool host), so an ended one is reaped by PID 1, which in a container may take its time.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = (() => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return 'x) X'; // gone since
+    }
+  })();
+  return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
 }

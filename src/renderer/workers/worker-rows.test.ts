@@ -54,6 +54,12 @@ describe('buildRows', () => {
     expect(rows.every((r) => !r.ghost && r.pending === null)).toBe(true);
   });
 
+  it("leaves out the daemon's on-demand workers (the on-demand section lists them)", () => {
+    const mine = { ...worker('local-alpha', 'alpha'), on_demand: true };
+    const rows = buildRows([host('local', [mine, worker('w1', 'beta')], 'local')], {});
+    expect(rows.map((r) => r.key)).toEqual(['local/w1']);
+  });
+
   it('keeps a restarting worker in place until its replacement shows up', () => {
     const old = worker('w1', 'alpha');
     const pending = {

@@ -129,7 +129,10 @@ function Row({ row, gpuName, now, selected, onLogs, onRestart, onStop }: RowProp
       </td>
       <td className="num mono">{w.port ?? '—'}</td>
       <td>
-        <span className={`badge ${badge.tone}`}>{badge.label}</span>
+        {/* Why it died or was given up on, from its keeper: on hover. */}
+        <span className={`badge ${badge.tone}`} title={w.last_error ?? undefined}>
+          {badge.label}
+        </span>
       </td>
       <td>
         <SlotsBar busy={w.slots_busy} total={w.slots_total} />

@@ -35,8 +35,9 @@ export async function listWorkers(
 export async function spawnWorkerOn(
   runner: AgentRunner,
   args: readonly string[],
+  options?: AgentRunOptions,
 ): Promise<SpawnedWorker> {
-  const line = await agentAnswer(runner, ['worker', 'spawn', ...args], 'spawned');
+  const line = await agentAnswer(runner, ['worker', 'spawn', ...args], 'spawned', options);
   const parsed = parseAgentLine(SpawnedLineSchema, line, runner.host, 'worker spawn');
   const { event: _event, ...worker } = parsed;
   return worker;

@@ -26,7 +26,7 @@ import { taskRoutes } from './routes/tasks';
 import { installSecurity, publicRoutes } from './security';
 import type { JobRecord } from '../../../shared/inference';
 import type { Store } from '../store/store';
-import type { WorkerSupervisor } from '../cluster/worker-supervisor';
+import type { OnDemandWorkers } from '../cluster/on-demand';
 
 export interface ServerDeps {
   token: string;
@@ -41,7 +41,7 @@ export interface ServerDeps {
   /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
   downloadEnv: Readonly<Record<string, string>>;
   models: LocalModels;
-  supervisor: WorkerSupervisor;
+  onDemand: OnDemandWorkers;
   metrics: DaemonMetrics;
   logger: Logger;
   store: Store<JobRecord>;

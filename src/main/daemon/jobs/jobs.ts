@@ -37,15 +37,14 @@ const POSITIONS_EVERY_MS = 250;
  */
 const BUSY_RETRY_MS = 20;
 const BUSY_RETRY_MAX_MS = 1000;
-/** A worker that refused the connection has just died: give the supervisor time to notice. */
+/** A worker that refused the connection has just died: give its host's list time to say so. */
 const GONE_RETRY_MS = 250;
 const MAX_ATTEMPTS = 8;
 
 /**
  * Jobs from submission to their terminal event: admission, the queue (job-queue.ts), dispatch to
- * a free slot of a worker serving the model, and the streamed events. Workers that hosts' agents
- * run (this computer's included) are preferred, as someone started them for this; otherwise this
- * computer's supervisor starts one on demand for a local model file.
+ * a free slot of a worker serving the model on any host (this computer's included), and the
+ * streamed events. When none serves it, one is started on demand where its file is.
  */
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
@@ -73,13 +72,10 @@ export class Jobs {
 
   /** Admits a job and queues it; its first event is `queued`. Throws QUEUE_FULL past capacity. */
   async submit(request: ParsedTaskRequest): Promise<Job> {
-    const { modelId, local } = await this.placement.place(request.model);
-    const contextSize = local
-      ? (this.deps.supervisor.get(modelId)?.contextSize ?? null)
-      : this.deps.cluster.contextSize(modelId);
-    checkContextFit(request, modelId, contextSize);
+    const modelId = await this.placement.place(request.model);
+    checkContextFit(request, modelId, this.deps.cluster.contextSize(modelId));
     const job: Job = {
-      ...{ id: randomUUID(), request, priority: request.priority, modelId, local },
+      ...{ id: randomUUID(), request, priority: request.priority, modelId },
       ...{ events: new EventLog(), abort: new AbortController(), createdAt: Date.now() },
       ...{ status: 'queued', attempts: 0, retryAt: 0, host: null, workerId: null },
       startedAt: null,
@@ -154,10 +150,9 @@ export class Jobs {
     for (const job of this.jobs.values()) this.cancelJob(job);
   }
 
-  /** Every model id a request may name: local files and what the cluster's workers serve. */
-  async modelIds(): Promise<{ id: string; host: string }[]> {
-    const local = (await this.placement.listLocal(true)).map((m) => ({ id: m.id, host: 'local' }));
-    return [...local, ...this.deps.cluster.models()];
+  /** Every model id a request may name: the hosts' model files and what their workers serve. */
+  modelIds(): Promise<{ id: string; host: string }[]> {
+    return this.placement.modelIds();
   }
 
   /** Dispatches queued jobs to free slots; called whenever a job arrives or a worker changes. */
@@ -228,7 +223,7 @@ export class Jobs {
       const busy = err instanceof RbeesError && err.code === 'WORKER_BUSY';
       // A socket error, or a tunnel to a port where nothing listens any more.
       const gone = !(err instanceof RbeesError) || err.code === 'WORKER_UNAVAILABLE';
-      if (gone && lease.host !== 'local') void this.deps.cluster.refresh(lease.host);
+      if (gone) void this.deps.cluster.refresh(lease.host);
       // Nothing was streamed yet, so trying again cannot duplicate tokens: either the worker had
       // not yet freed a slot we already counted as free, or it died just before this dispatch.
       if (!job.abort.signal.aborted && !streamed && (busy || gone) && job.attempts < MAX_ATTEMPTS) {
@@ -272,7 +267,7 @@ export class Jobs {
       code: 'WORKER_CRASHED',
       message:
         `The worker for "${job.modelId}" on ${lease.host} stopped in the middle of the reply ` +
-        `(${lease.lastError() ?? 'connection lost'}). Send the request again.`,
+        '(connection lost). Send the request again.',
     });
   }
 

@@ -8,40 +8,50 @@ import {
 } from '../../../../shared/api';
 import type { ClusterWorkers } from '../../cluster/cluster-workers';
 import type { LocalModels } from '../../cluster/local-models';
+import type { OnDemandWorkers } from '../../cluster/on-demand';
+import { onDemandLogs, onDemandWorkers } from '../../cluster/on-demand-view';
+import { LOCAL_HOST, type HostRegistry } from '../../hosts/host-registry';
 import type { DaemonMetrics } from '../../metrics';
-import type { WorkerSupervisor } from '../../cluster/worker-supervisor';
 
 /** The UI's API: models, workers and their logs, what the daemon is. */
 export function apiRoutes(
   app: FastifyInstance,
   deps: {
     models: LocalModels;
-    supervisor: WorkerSupervisor;
+    onDemand: OnDemandWorkers;
     cluster: ClusterWorkers;
+    hosts: HostRegistry;
     metrics: DaemonMetrics;
     modelsDir: string;
     version: string;
   },
 ): void {
-  // This computer's model files, and what the hosts' workers serve (loaded by definition).
+  // This computer's model files (loaded: a worker of this computer serves it now), and what
+  // the other hosts' workers serve (loaded by definition).
   app.get(API.models, async (): Promise<ModelsResponse> => {
+    const serving = deps.cluster.list();
     const local = (await deps.models.list()).map((model) => ({
       id: model.id,
-      host: 'local',
+      host: LOCAL_HOST,
       size_bytes: model.sizeBytes,
-      loaded: deps.supervisor.get(model.id)?.state === 'ready',
+      loaded: serving.some((w) => w.host === LOCAL_HOST && w.model === model.id),
     }));
-    const served = deps.cluster
-      .models()
-      .filter((m) => !local.some((l) => l.id === m.id && m.host === 'local'))
-      .map((m) => ({ id: m.id, host: m.host, size_bytes: null, loaded: true }));
-    return { models: [...local, ...served] };
+    const served = serving
+      .filter((w) => w.host !== LOCAL_HOST || !local.some((l) => l.id === w.model))
+      .map((w) => ({ id: w.model, host: w.host, size_bytes: null, loaded: true }));
+    const unique = served.filter(
+      (m, i) => served.findIndex((o) => o.id === m.id && o.host === m.host) === i,
+    );
+    return { models: [...local, ...unique] };
   });
 
-  app.get(API.workers, async (): Promise<WorkersResponse> => ({ workers: deps.supervisor.list() }));
+  // The workers the daemon started by itself for its jobs, on every host.
+  app.get(API.workers, async (): Promise<WorkersResponse> => ({
+    workers: onDemandWorkers(deps.cluster, deps.onDemand),
+  }));
 
   app.get<{ Params: { id: string } }>(`${API.workers}/:id/logs`, async (request) => ({
-    lines: deps.supervisor.logs(request.params.id),
+    lines: await onDemandLogs(deps.hosts, deps.cluster, request.params.id),
   }));
 
   app.get(API.info, async (): Promise<DaemonInfo> => ({
