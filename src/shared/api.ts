@@ -58,7 +58,7 @@ export const API = {
 
 export type WorkerState = 'starting' | 'ready' | 'crashed' | 'stopping' | 'stopped';
 
-/** A worker the daemon supervises. */
+/** A worker the daemon started on demand for its jobs, on any host (`GET /api/workers`). */
 export interface WorkerInfo {
   id: string;
   model: string;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../scripts/test-models';
 import { eventually } from '../../../scripts/testing/eventually';
 import { startDaemonProcess } from '../../../scripts/testing/daemon-process';
+import { isRunning } from '../../../scripts/testing/test-hosts/proc';
 import { Client } from '../../shared/sdk';
 
 const SERVE = fileURLToPath(new URL('../../../out/main/serve.js', import.meta.url));
@@ -51,7 +52,7 @@ describe('rbees-orcd lifecycle', () => {
         (workers) => workers.length === 0,
       );
       expect(idle).toEqual([]);
-      expect(isAlive(loaded[0]?.pid ?? -1)).toBe(false);
+      expect(await isRunning(loaded[0]?.pid ?? -1)).toBe(false);
 
       for await (const _event of client.enqueueStream({
         model: 'script',
@@ -59,31 +60,11 @@ describe('rbees-orcd lifecycle', () => {
         max_tokens: 4,
       }));
       const [worker] = await client.workers();
-      expect(isAlive(worker?.pid ?? -1)).toBe(true);
+      expect(await isRunning(worker?.pid ?? -1)).toBe(true);
       await daemon.stop();
-      expect(isAlive(worker?.pid ?? -1)).toBe(false);
+      expect(await isRunning(worker?.pid ?? -1)).toBe(false);
     } finally {
       await daemon.stop();
     }
   });
 });
-
-/**
- * Runs, and is not a zombie: this computer's workers are detached (the agent starts them, as on
- * every pool host), so an ended one is reaped by PID 1, which in a container may take its time.
- */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = (() => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return 'x) X'; // gone since
-    }
-  })();
-  return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-}

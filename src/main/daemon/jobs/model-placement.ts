@@ -1,5 +1,6 @@
 import { RbeesError } from '../../../shared/errors';
 import { resolveModelId } from '../../../shared/models';
+import { LOCAL_HOST } from '../hosts/host-registry';
 import type { JobsDeps } from './job-types';
 
 /**
@@ -29,9 +30,14 @@ export class ModelPlacement {
     }
   }
 
-  /** Every model id a request may name, and where: model files, then the workers' models. */
+  /**
+   * The models to list (`/v1/models`): this computer's files, then what the workers serve. A
+   * pool host's file that no worker serves is not listed, as before (a request for it is served
+   * all the same).
+   */
   async modelIds(): Promise<{ id: string; host: string }[]> {
-    return [...(await this.files(true)), ...this.deps.cluster.models()];
+    const local = (await this.files(true)).filter((f) => f.host === LOCAL_HOST);
+    return [...local, ...this.deps.cluster.models()];
   }
 
   private async files(fresh: boolean): Promise<{ id: string; host: string }[]> {

@@ -148,14 +148,14 @@ export function daemonPaths(): Paths {
     [API.workers]: {
       get: op({
         tag: 'daemon',
-        summary: "List this computer's supervised workers",
+        summary: 'List the workers the daemon started on demand, on every host',
         ok: { status: 200, description: 'The workers.', content: json('WorkersResponse') },
       }),
     },
     [`${API.workers}/{id}/logs`]: {
       get: op({
         tag: 'daemon',
-        summary: "Read a supervised worker's recent log lines",
+        summary: "Read an on-demand worker's recent log lines",
         ok: { status: 200, description: 'The last lines kept.', content: json('WorkerLogLines') },
       }),
     },
