@@ -187,8 +187,17 @@ export class ClusterWorkers {
       this.listed.set(host, shown);
       const target = await this.targetFor(host);
       const before = new Map((this.byHost.get(host) ?? []).map((w) => [w.id, w]));
+      // `unresponsive` is a worker that did not answer the agent's /status within a second: one
+      // this daemon already sends jobs to stays in service (a loaded host answers late; a dead
+      // one refuses the next job's connection, and that re-reads the host).
+      const inService = listed.map((w) =>
+        w.status === 'unresponsive' &&
+        before.get(w.id)?.target.baseUrl === `http://127.0.0.1:${w.port}`
+          ? { ...w, status: 'ready' as const }
+          : w,
+      );
       const workers = await Promise.all(
-        servingWorkers(listed).map(async (w): Promise<ClusterWorker> => {
+        servingWorkers(inService).map(async (w): Promise<ClusterWorker> => {
           const to = target(w.port, w.secret);
           const known = before.get(w.id);
           // The same object for a worker seen before: a job's lease gives its slot back to the
