@@ -10,6 +10,7 @@ import { checkContextFit } from './admission';
 import { EventLog } from '../cluster/event-log';
 import { leaseSlot, type Lease } from './job-lease';
 import { JobQueue } from './job-queue';
+import { errorEvent, streamOnWorker, type RunOutcome } from './job-run';
 import type { Execute, Job, JobsDeps } from './job-types';
 import { ModelPlacement } from './model-placement';
 import { executeOnWorker } from './worker-client';
@@ -30,21 +31,12 @@ const KEEP_FINISHED_MAX = 1000;
  * (measured by the load bench: 78 `queued` events per 32-token job).
  */
 const POSITIONS_EVERY_MS = 250;
-/**
- * A worker answers busy for a moment after a cancel (it stops generating when it notices the
- * closed connection, which the daemon counted as a free slot at once): retried after 20, 40,
- * 80 … ms, up to 1 s apart, about 3 s in all.
- */
-const BUSY_RETRY_MS = 20;
-const BUSY_RETRY_MAX_MS = 1000;
-/** A worker that refused the connection has just died: give its host's list time to say so. */
-const GONE_RETRY_MS = 250;
-const MAX_ATTEMPTS = 8;
 
 /**
  * Jobs from submission to their terminal event: admission, the queue (job-queue.ts), dispatch to
- * a free slot of a worker serving the model on any host (this computer's included), and the
- * streamed events. When none serves it, one is started on demand where its file is.
+ * a free slot of a worker serving the model on any host (this computer's included), retries and
+ * the terminal event; job-run.ts streams one dispatch. When no worker serves the model, one is
+ * started on demand where its file is.
  */
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
@@ -195,60 +187,28 @@ export class Jobs {
     job.startedAt = Date.now();
     this.deps.journal?.changed(this.record(job));
     this.running += 1;
-    const { model, priority, session_id, ...sampling } = job.request;
-    let terminal: InferenceEvent | undefined;
-    let streamed = false;
-    let lastToken: number | undefined;
+    let outcome: RunOutcome;
     try {
-      const events = this.execute(lease.target, { ...sampling, job_id: job.id }, job.abort.signal);
-      for await (const event of events) {
-        streamed = true;
-        if (event.type === 'token') {
-          const now = performance.now();
-          if (lastToken === undefined) job.firstTokenAt = Date.now();
-          else this.deps.metrics.tokenLatency.observe((now - lastToken) / 1000);
-          lastToken = now;
-        } else if (event.type === 'started') {
-          event.data = { ...event.data, host: lease.host, worker_id: lease.workerId };
-        } else if (event.type === 'metrics') {
-          this.recordMetrics(lease, event.data);
-        } else if (event.type === 'end') {
-          job.tokensIn = event.data.prompt_tokens;
-          job.tokensOut = event.data.tokens_out;
-        }
-        if (event.type === 'end' || event.type === 'error') terminal = event;
-        else job.events.append({ ...event, id: undefined });
-      }
-    } catch (err) {
-      const busy = err instanceof RbeesError && err.code === 'WORKER_BUSY';
-      // A socket error, or a tunnel to a port where nothing listens any more.
-      const gone = !(err instanceof RbeesError) || err.code === 'WORKER_UNAVAILABLE';
-      if (gone) void this.deps.cluster.refresh(lease.host);
-      // Nothing was streamed yet, so trying again cannot duplicate tokens: either the worker had
-      // not yet freed a slot we already counted as free, or it died just before this dispatch.
-      if (!job.abort.signal.aborted && !streamed && (busy || gone) && job.attempts < MAX_ATTEMPTS) {
-        job.attempts += 1;
-        job.status = 'queued';
-        this.queue.requeue(job);
-        this.deps.journal?.changed(this.record(job));
-        const wait = busy
-          ? Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_MS * 2 ** (job.attempts - 1))
-          : GONE_RETRY_MS;
-        // Other events pump the queue too (this very lease's release does): the job sits out
-        // its wait whatever wakes the queue meanwhile.
-        job.retryAt = Date.now() + wait;
-        setTimeout(() => this.pump(), wait).unref();
-        return;
-      }
-      // Anything else (a socket reset mid-stream) means the worker went away: settle() reports
-      // that as WORKER_CRASHED.
-      if (!job.abort.signal.aborted && err instanceof RbeesError)
-        terminal = errorEvent(err.toBody());
+      outcome = await streamOnWorker(job, lease, this.deps, this.execute);
+      // Requeued before the slot is given back: the release pumps the queue, and the jobs
+      // behind this one must wait with it rather than take the slot.
+      if (outcome.kind === 'retry') this.retryLater(job, outcome.waitMs);
     } finally {
       this.running -= 1;
       lease.release();
     }
-    this.settle(job, lease, terminal);
+    if (outcome.kind === 'done') this.settle(job, lease, outcome.terminal);
+  }
+
+  private retryLater(job: Job, wait: number): void {
+    job.attempts += 1;
+    job.status = 'queued';
+    this.queue.requeue(job);
+    this.deps.journal?.changed(this.record(job));
+    // Other events pump the queue too (this very lease's release does): the job sits out its
+    // wait whatever wakes the queue meanwhile.
+    job.retryAt = Date.now() + wait;
+    setTimeout(() => this.pump(), wait).unref();
   }
 
   private settle(job: Job, lease: Lease, terminal: InferenceEvent | undefined): void {
@@ -293,19 +253,6 @@ export class Jobs {
     }
   }
 
-  private recordMetrics(
-    lease: Lease,
-    metrics: Extract<InferenceEvent, { type: 'metrics' }>['data'],
-  ): void {
-    const m = this.deps.metrics;
-    m.tokensOut.inc(metrics.tokens_out);
-    if (metrics.time_to_first_token_ms !== null) {
-      m.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
-    }
-    m.workerTokensPerSec.set({ host: lease.host, worker: lease.workerId }, metrics.tokens_per_sec);
-    this.deps.onRate?.(lease.host, lease.workerId, metrics.tokens_per_sec);
-  }
-
   /**
    * Seconds until a slot is likely to open for a refused request: the queue drains at about one
    * job per average run time per running job. A hint, clamped to 1-60 s.
@@ -341,8 +288,4 @@ export class Jobs {
     this.positionsAt = Date.now();
     this.queue.publishPositions();
   }
-}
-
-function errorEvent(error: ErrorBody): InferenceEvent {
-  return { type: 'error', data: error };
 }
