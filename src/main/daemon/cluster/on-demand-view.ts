@@ -4,7 +4,7 @@ import type { WorkerEntry } from '../../../shared/pool-status';
 import { agentCall } from '../hosts/agent-runner';
 import type { HostRegistry } from '../hosts/host-registry';
 import type { ClusterWorkers } from './cluster-workers';
-import type { OnDemandWorkers } from './on-demand';
+import { onDemandId, type OnDemandWorkers } from './on-demand';
 
 /** As many lines as the daemon kept in memory of a worker it ran itself, before agents ran them. */
 const LOG_LINES = 2000;
@@ -32,7 +32,8 @@ export function onDemandWorkers(cluster: ClusterWorkers, starter: OnDemandWorker
     .startingNow()
     .filter(({ model, host }) => !listed.some((w) => w.model === model && w.host === host))
     .map(({ model, host }): WorkerInfo => ({
-      ...{ id: `${host ?? ''}-${model}`, model, host: host ?? '', port: null, pid: null },
+      ...{ id: host === null ? model : onDemandId(host, model), model, host: host ?? '' },
+      ...{ port: null, pid: null },
       ...{ state: 'starting', backend: null, slots_total: 0, slots_busy: 0 },
       ...{ restarts: 0, last_error: null },
     }));
