@@ -11,13 +11,18 @@ import { startDaemonProcess } from '../../../../scripts/testing/daemon-process';
 import { API } from '../../../shared/api';
 import { Client } from '../../../shared/sdk';
 
-/** A job for the model streams a token. */
+/**
+ * A job for the model streams its tokens to the end. Read to the end on purpose: a reader that
+ * leaves mid-stream can make the daemon's SSE write fail after the loop stopped awaiting it.
+ */
 async function served(client: Client, model: string): Promise<void> {
+  const types: string[] = [];
   for await (const event of client.enqueueStream({ model, prompt: 'hi', max_tokens: 4 })) {
-    if (event.type === 'token') return;
     if (event.type === 'error') throw new Error(`${model}: ${event.data.message}`);
+    types.push(event.type);
   }
-  throw new Error(`${model}: no token`);
+  expect(types).toContain('token');
+  expect(types.at(-1)).toBe('end');
 }
 
 describe('a worker that answers late', () => {
@@ -32,7 +37,9 @@ describe('a worker that answers late', () => {
       await served(client, 'script');
       const [worker, ...others] = await client.workers();
       expect(others).toEqual([]);
-      const pid = worker?.pid ?? -1;
+      // Never kill(-1, …): that signals every process this user may signal.
+      const pid = worker?.pid;
+      if (!pid || pid <= 1) throw new Error(`no worker: ${JSON.stringify(worker)}`);
       process.kill(pid, 'SIGSTOP');
       frozen = pid;
       // A model nobody has makes the daemon list every host's workers again before it answers
