@@ -33,7 +33,10 @@ export async function sendSse(
   const write = chunkWriter(res);
   let draining: Promise<unknown> | undefined;
   const coalescer = new WriteCoalescer((text) => {
-    if (!write(text)) draining = once(res.socket ?? res, 'drain', { signal: closed.signal });
+    // A socket that fails or closes rejects this wait, and a flush from a timer sets it while
+    // nobody awaits it: unhandled, that ended the daemon. A closed reader ends the loop anyway.
+    if (write(text)) return;
+    draining = once(res.socket ?? res, 'drain', { signal: closed.signal }).catch(() => undefined);
   });
   const keepalive = setInterval(() => coalescer.push(SSE_KEEPALIVE), KEEPALIVE_MS);
   try {
