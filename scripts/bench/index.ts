@@ -20,6 +20,7 @@ import { benchUi } from './ui';
 import { benchSched } from './sched';
 import { benchLoad } from './load';
 import { benchCancel } from './cancel';
+import { benchColdStart } from './cold-start';
 
 /**
  * `npm run bench`: streaming overhead of each layer against node-llama-cpp called directly, on the
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
   if (!only || only === 'sched') await benchSched(models.script);
   if (!only || only === 'load') await benchLoad(models.scriptLong);
   if (!only || only === 'cancel') await benchCancel(models.scriptSlow);
+  // `-- cold other/out/main/serve.js …` compares this build's cold start with other builds'.
+  if (!only || only === 'cold') await benchColdStart(only ? process.argv.slice(3) : []);
 }
 
 async function runCase({ label, path, maxTokens, rounds }: Case): Promise<void> {

@@ -14,7 +14,7 @@ import { LocalModels } from '../../src/main/daemon/cluster/local-models';
 import { createMetrics } from '../../src/main/daemon/metrics';
 import { createServer } from '../../src/main/daemon/http/server';
 import { Store } from '../../src/main/daemon/store/store';
-import { WorkerSupervisor } from '../../src/main/daemon/cluster/worker-supervisor';
+import { OnDemandWorkers } from '../../src/main/daemon/cluster/on-demand';
 import type { JobRecord } from '../../src/shared/inference';
 
 /** The UI files the app serves: enough for the static routes to exist. */
@@ -48,21 +48,21 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
   const logger = pino({ level: 'silent' });
   const metrics = createMetrics();
   const models = new LocalModels(join(dir, 'models'));
-  const supervisor = new WorkerSupervisor({
-    command: { command: process.execPath, args: [] },
-    ...{ logsDir: dir, slots: 1, threads: undefined, idleMs: 1000, logger, onChange: () => {} },
-  });
   const store = Store.open<JobRecord>(dir);
   const hosts = new HostRegistry({ home: dir, hosts: store.hosts, bundleDir: dir });
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
-  const jobs = new Jobs({ models, supervisor, cluster, logger, metrics });
   const events = new ClusterEvents();
+  const onDemand = new OnDemandWorkers({
+    ...{ hosts, cluster, models, state: () => events.state, logger },
+    ...{ freeVram: () => null, idleMs: 1000, slots: 1, threads: undefined },
+  });
+  const jobs = new Jobs({ starter: onDemand, cluster, logger, metrics });
   const followers = new AgentFollowers({ perHost: 6 });
   const monitor = new ClusterMonitor({ hosts, events, followers, logger });
   const app = createServer({
     ...{ token, allowedHosts: () => new Set([host]), jobs, hosts, cluster },
     ...{ events, monitor, followers },
-    ...{ downloadEnv: {}, models, supervisor, metrics, logger, store },
+    ...{ downloadEnv: {}, models, onDemand, metrics, logger, store },
     ...{ modelsDir: join(dir, 'models'), uiDir, version, sourceRoot: dir },
   });
   // The routes are added when their plugins load, at ready(): a hook added now sees them all.
@@ -81,7 +81,8 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
       jobs.close();
       await app.close();
       followers.close();
-      await supervisor.close();
+      await onDemand.close();
+      cluster.close();
       await hosts.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -31,6 +31,8 @@ export interface DaemonProcessOptions {
   env?: Record<string, string>;
   /** An RBEES_HOME to start in (a restart); the caller removes it. Default: a fresh one. */
   home?: string;
+  /** Another build's `serve.js` (a benchmark of two builds side by side); default this one's. */
+  serve?: string;
 }
 
 const SERVE = fileURLToPath(new URL('../../out/main/serve.js', import.meta.url));
@@ -53,7 +55,10 @@ export async function startDaemonProcess(
     RBEES_HEARTBEAT_S: '5',
     ...options.env,
   };
-  const child = spawn(process.execPath, [SERVE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.serve ?? SERVE], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const listening = new Promise<string>((resolve, reject) => {

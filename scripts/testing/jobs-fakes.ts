@@ -76,7 +76,7 @@ export function fakeJobs(
   options: {
     capacity?: number;
     onExecute?: (e: Execution) => void;
-    /** Extra dependencies (a remote starter, hosts that are away). */
+    /** Extra dependencies (a starter of on-demand workers, hosts that are away). */
     deps?: Partial<JobsDeps>;
   } = {},
 ) {
@@ -93,12 +93,6 @@ export function fakeJobs(
     return execution.events;
   };
   const deps: JobsDeps = {
-    models: { list: async () => [] },
-    supervisor: {
-      get: () => undefined,
-      ensure: () => Promise.reject(new RbeesError('INTERNAL', 'no local workers here')),
-      adjustBusy: () => {},
-    },
     ...{ cluster, metrics, execute, queueCapacity: options.capacity },
     logger: pino({ level: 'silent' }),
     journal: { changed: (record) => journal.push(record) },

@@ -66,4 +66,3 @@ export type AgentLine = z.input<
   | typeof UpdatedLineSchema
   | typeof ErrorLineSchema
 >;
-

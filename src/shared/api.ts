@@ -62,7 +62,7 @@ export const API = {
   health: '/health',
 } as const;
 
-/** A worker the daemon supervises. */
+/** A worker the daemon started on demand for its jobs, on any host (`GET /api/workers`). */
 export type WorkerInfo = z.infer<typeof WorkerInfoSchema>;
 export type WorkerState = WorkerInfo['state'];
 export type ModelsResponse = z.infer<typeof ModelsResponseSchema>;

@@ -47,6 +47,7 @@ describe('applyClusterEvent', () => {
             {
               ...worker,
               ...{ backend: 'cpu', gpu: null, log: 'l', started_at: '' },
+              ...{ on_demand: false, restarts: 0, last_error: null },
               ...{ status: 'ready', slots_total: 1, slots_busy: 0 },
             },
           ]),

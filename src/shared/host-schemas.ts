@@ -64,6 +64,8 @@ export const SpawnWorkerSchema = z.object({
     .min(16)
     .max(1 << 24)
     .optional(),
+  /** Restarts in a row after it dies before its keeper gives up (the agent's default: 5; 0: none). */
+  restarts: z.number().int().min(0).max(1000).optional(),
 });
 
 export type SpawnWorkerRequest = z.input<typeof SpawnWorkerSchema>;

@@ -20,6 +20,14 @@ import type { WorkerLogLineSchema } from './worker-schemas';
  * agents report is in pool-status.ts.
  */
 
+/**
+ * The one notion of "this host can serve now": its agent answers, its workers take jobs. This
+ * computer always can (`local`, reached without SSH); a pool host while its session is up.
+ */
+export function canServe(host: { state: HostState }): boolean {
+  return host.state === 'local' || host.state === 'online';
+}
+
 /** A host as `GET /api/hosts` lists it. */
 export type HostInfo = z.infer<typeof HostInfoSchema>;
 /** `local` is this computer; the others are the SSH session's states (never `closed` on the API). */

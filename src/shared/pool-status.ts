@@ -20,6 +20,7 @@ import type {
   SpawnedWorkerSchema,
   WorkerBackendSchema,
   WorkerEntrySchema,
+  WorkerRecordSchema,
   WorkerStateSchema,
 } from './worker-schemas';
 
@@ -44,12 +45,10 @@ export type ModelFit = z.infer<typeof ModelFitSchema>;
 export type WorkerBackend = z.infer<typeof WorkerBackendSchema>;
 /** A worker the agent started, as the daemon and its API know it (its state file less the secret). */
 export type WorkerState = z.infer<typeof WorkerStateSchema>;
-/**
- * The state file `$RBEES_HOME/workers/<id>.json` (0600, in a 0700 folder): the state and the
- * worker's secret, which every request to it but `GET /health` must carry. null: the worker was
- * started by an agent that gave workers no secret; `worker list` shows it unresponsive.
- */
-export type WorkerRecord = WorkerState & { secret: string | null };
+/** A worker's state file, with its secret and what its keeper needs (see WorkerRecordSchema). */
+export type WorkerRecord = z.infer<typeof WorkerRecordSchema>;
+/** What `worker list` reports of a worker (see WorkerEntry). */
+export type WorkerStatusName = WorkerEntry['status'];
 export type WorkerEntry = z.infer<typeof WorkerEntrySchema>;
 /** A worker with its secret, as `worker list --json` prints it; the daemon's API never does. */
 export type AgentWorkerEntry = z.infer<typeof AgentWorkerEntrySchema>;

@@ -20,6 +20,35 @@ export const WorkerStateSchema = z.object({
   gpu: z.int().nullable(),
   log: z.string(),
   started_at: z.string(),
+  // The three below are absent from what an agent older than worker restarts reports.
+  /**
+   * Started by the daemon for its jobs (`worker spawn --on-demand`): the daemon stops it when it
+   * sits idle and when the daemon closes. Workers someone started are never stopped for them.
+   */
+  on_demand: z.boolean().optional(),
+  /** How often the agent started it again after it died. */
+  restarts: z.int().optional(),
+  /** Why it last died or could not start again; null while it never did. */
+  last_error: z.string().nullable().optional(),
+});
+
+/**
+ * The state file `$RBEES_HOME/workers/<id>.json` (0600, in a 0700 folder): the state, the worker's
+ * secret (null: started by an agent that gave workers no secret; `worker list` shows it
+ * unresponsive) and what its keeper needs to start it again.
+ */
+export const WorkerRecordSchema = WorkerStateSchema.extend({
+  // What an older agent's file lacks is read at its neutral value (worker-state.ts).
+  on_demand: z.boolean(),
+  restarts: z.int(),
+  last_error: z.string().nullable(),
+  secret: z.string().nullable(),
+  /** The `rbees-pool worker keep` process that restarts the worker when it dies; null: none. */
+  keeper_pid: z.int().nullable(),
+  /** rbees-workerd's arguments, to start it again the same way. */
+  args: z.array(z.string()),
+  /** The keeper gave up (too many restarts in a row): kept, to say why, until stopped. */
+  gave_up: z.boolean(),
 });
 
 /**
@@ -28,8 +57,16 @@ export const WorkerStateSchema = z.object({
  * carry it by accident.
  */
 export const WorkerEntrySchema = WorkerStateSchema.extend({
-  /** `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer. */
-  status: z.enum(['starting', 'ready', 'unresponsive']),
+  // An agent older than restarts and on-demand workers prints none of these three.
+  on_demand: z.boolean().default(false),
+  restarts: z.int().default(0),
+  last_error: z.string().nullable().default(null),
+  /**
+   * `starting`: no ready line yet; `ready`: answers /status; `unresponsive`: alive, no answer;
+   * `restarting`: it died and its keeper starts it again after a backoff; `failed`: it kept
+   * dying and the keeper gave up (`last_error` says why).
+   */
+  status: z.enum(['starting', 'ready', 'unresponsive', 'restarting', 'failed']),
   slots_total: z.int().nullable(),
   slots_busy: z.int().nullable(),
 });

@@ -29,6 +29,15 @@ async function procStat(pid: number): Promise<{ ppid: number; state: string } | 
 }
 
 /**
+ * The process runs (it exists and is not a zombie). Detached workers are reparented to PID 1 when
+ * whoever started them exits, and PID 1 here may reap an ended one only seconds later.
+ */
+export async function isRunning(pid: number): Promise<boolean> {
+  const stat = await procStat(pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/**
  * `root` and its descendants by depth (`[[root], children, grandchildren, …]`), found by walking
  * /proc: sshd's session processes setsid(), so a process group kill would miss them.
  */

@@ -219,6 +219,10 @@ describe('rbees-orcd with real workers', () => {
       client.enqueueStream({ model: 'long', prompt: 'Go', max_tokens: 4 }),
     );
     expect(next.at(-1)?.type).toBe('end');
+    // Served by the same worker, started again by this computer's agent (its keeper).
+    const back = (await client.workers()).find((candidate) => candidate.model === 'long');
+    expect([back?.id, back?.restarts]).toEqual([worker?.id, 1]);
+    expect(back?.pid).not.toBe(worker?.pid);
   });
 
   it('counts jobs, tokens and time to first token in /metrics', async () => {

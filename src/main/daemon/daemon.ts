@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { RbeesError } from '../../shared/errors';
+import { canServe } from '../../shared/hosts';
 import type { JobRecord } from '../../shared/inference';
 import type { DaemonConfig } from './config';
 import { ClusterEvents } from './cluster/cluster-events';
@@ -16,10 +17,9 @@ import { createMetrics } from './metrics';
 import { logTightened, tightenHome } from './private-home';
 import { allowedHosts } from './http/security';
 import { sourceRootOf } from './http/routes/host-install';
-import { RemoteStarter } from './cluster/remote-start';
+import { OnDemandWorkers } from './cluster/on-demand';
 import { createServer } from './http/server';
 import { Store } from './store/store';
-import { WorkerSupervisor } from './cluster/worker-supervisor';
 
 export interface StartOptions {
   config: DaemonConfig;
@@ -76,8 +76,7 @@ async function wire(
   const { config } = options;
   const metrics = createMetrics();
   const models = new LocalModels(config.modelsDir);
-  // The supervisor and the cluster wake the scheduler, which is built after them: a late-bound
-  // reference.
+  // The cluster's workers wake the scheduler, which is built after them: a late-bound reference.
   let jobs: Jobs | undefined = undefined;
   const store = Store.open<JobRecord>(config.home);
   closers.add('the store', () => store.close());
@@ -109,36 +108,29 @@ async function wire(
     onWorkers: (host, workers) => monitor.workersChanged(host, workers),
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
   });
+  closers.add("the hosts' workers", () => cluster.close());
   metrics.bindCluster({ state: () => events.state, onScrape: () => monitor.watch() });
-  const remote = new RemoteStarter({
-    ...{ hosts: pool, cluster, state: () => events.state, logger },
+  const onDemand = new OnDemandWorkers({
+    ...{ hosts: pool, cluster, models, state: () => events.state, logger },
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
     idleMs: config.workerIdleS * 1000,
-  });
-  closers.add('the idle worker sweep', () => remote.close());
-  const supervisor = new WorkerSupervisor({
-    // The same Node (or Electron, acting as Node) that runs the daemon runs the worker.
-    command: { command: process.execPath, args: [join(options.bundleDir, 'workerd.js')] },
-    logsDir: config.logsDir,
     slots: config.workerSlots,
     threads: config.workerThreads,
-    idleMs: config.workerIdleS * 1000,
-    logger,
-    onChange: () => jobs?.pump(),
   });
-  closers.add("this computer's workers", () => supervisor.close());
+  // It stops the workers it started for its jobs, on every host it reaches: before the sessions.
+  closers.add('the workers started on demand', () => onDemand.close());
   jobs = new Jobs({
-    remote,
+    starter: onDemand,
     awayWith: (model) => {
       const reachable = new Set(
         pool
           .list()
-          .filter((h) => h.state === 'online' || h.state === 'local')
+          .filter(canServe)
           .map((h) => h.name),
       );
       return store.seen.modelSightings(model).flatMap((s) => (reachable.has(s.host) ? [] : s.host));
     },
-    ...{ models, supervisor, cluster, logger, metrics, queueCapacity: config.queueCapacity },
+    ...{ cluster, logger, metrics, queueCapacity: config.queueCapacity },
     onRate: (host, worker, rate) =>
       events.publish({ type: 'worker_rate', data: { host, worker, tokens_per_sec: rate } }),
     journal: {
@@ -166,7 +158,7 @@ async function wire(
       followers,
       downloadEnv: config.hfEndpoint ? { HF_ENDPOINT: config.hfEndpoint } : {},
       models,
-      supervisor,
+      onDemand,
       metrics,
       logger,
       store,

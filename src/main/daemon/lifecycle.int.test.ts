@@ -12,6 +12,7 @@ import { putModelOnHost, startPool } from '../../../scripts/testing/pool-fixture
 import type { TestHost } from '../../../scripts/testing/test-hosts';
 import { API } from '../../shared/api';
 import type { SpawnWorkerResponse } from '../../shared/hosts';
+import { isRunning } from '../../../scripts/testing/test-hosts/proc';
 import { Client } from '../../shared/sdk';
 
 const SERVE = fileURLToPath(new URL('../../../out/main/serve.js', import.meta.url));
@@ -115,7 +116,7 @@ describe('rbees-orcd lifecycle', () => {
         (workers) => workers.length === 0,
       );
       expect(idle).toEqual([]);
-      expect(isAlive(loaded[0]?.pid ?? -1)).toBe(false);
+      expect(await isRunning(loaded[0]?.pid ?? -1)).toBe(false);
 
       for await (const _event of client.enqueueStream({
         model: 'script',
@@ -123,9 +124,9 @@ describe('rbees-orcd lifecycle', () => {
         max_tokens: 4,
       }));
       const [worker] = await client.workers();
-      expect(isAlive(worker?.pid ?? -1)).toBe(true);
+      expect(await isRunning(worker?.pid ?? -1)).toBe(true);
       await daemon.stop();
-      expect(isAlive(worker?.pid ?? -1)).toBe(false);
+      expect(await isRunning(worker?.pid ?? -1)).toBe(false);
     } finally {
       await daemon.stop();
     }

@@ -1,3 +1,4 @@
+import { canServe } from '../../shared/hosts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClusterSnapshot, HostView } from '../../shared/events';
 
@@ -32,9 +33,7 @@ export function createMetrics(): DaemonMetrics {
   // prom-client calls collect() on every scrape: the gauges below are read from the cluster's
   // state then, rather than pushed on every sample. Only hosts that answer now have GPU numbers.
   const reachable = (): HostView[] =>
-    (cluster?.state().hosts ?? []).filter(
-      (h) => h.info.state === 'local' || h.info.state === 'online',
-    );
+    (cluster?.state().hosts ?? []).filter((h) => canServe(h.info));
   const gpuGauge = (name: string, help: string, read: (gpu: GpuNumbers) => number | null) =>
     new Gauge({
       name,
@@ -113,7 +112,7 @@ function hostUpGauge(registry: Registry, source: () => ClusterSource | undefined
       cluster?.onScrape?.();
       this.reset();
       for (const view of cluster?.state().hosts ?? []) {
-        const up = view.info.state === 'local' || view.info.state === 'online';
+        const up = canServe(view.info);
         this.set({ host: view.info.name }, up ? 1 : 0);
       }
     },

@@ -1,3 +1,4 @@
+import { canServe } from '../../shared/hosts';
 import { useEffect } from 'react';
 import type { HostView } from '../../shared/events';
 import { useAppStore } from '../app/use-app-store';
@@ -47,7 +48,7 @@ export function HostCard({ view, now }: HostCardProps) {
       aria-label={local ? 'This computer' : `Host ${name}`}
     >
       <header className="host-head">
-        <span className={`card-icon${state === 'online' || local ? '' : ' muted'}`}>
+        <span className={`card-icon${canServe(view.info) ? '' : ' muted'}`}>
           <HostsIcon size={20} />
         </span>
         <div className="host-title">

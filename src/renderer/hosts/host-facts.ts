@@ -1,5 +1,5 @@
 import type { HostView } from '../../shared/events';
-import type { HostState } from '../../shared/hosts';
+import { canServe, type HostState } from '../../shared/hosts';
 import type { Gpu } from '../../shared/pool-status';
 
 /** Pure readings of a host's view for its card: kept apart so they can be tested without a DOM. */
@@ -31,7 +31,7 @@ export function canConnect(state: HostState): boolean {
 
 /** Files can be dropped on a host that is, or will soon be, reachable. */
 export function acceptsDrops(state: HostState): boolean {
-  return state === 'local' || state === 'online' || state === 'reconnecting';
+  return canServe({ state }) || state === 'reconnecting';
 }
 
 export type AgentHealth =
@@ -60,7 +60,7 @@ const STALE_MS = 20_000;
 /** "Updated 3 min ago" when the numbers on the card are old, else null. */
 export function staleNote(view: HostView, now: number): string | null {
   if (!view.status || view.status_at === null) return null;
-  const fresh = view.info.state === 'online' || view.info.state === 'local';
+  const fresh = canServe(view.info);
   const age = now - view.status_at;
   if (fresh && !view.status_error && age < STALE_MS) return null;
   return `Last seen ${formatAge(age)}`;

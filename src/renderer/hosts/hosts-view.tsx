@@ -1,3 +1,4 @@
+import { canServe } from '../../shared/hosts';
 import { useEffect, useState } from 'react';
 import type { HostView } from '../../shared/events';
 import { isMac } from '../api/connection';
@@ -93,7 +94,7 @@ export function HostsView() {
 /** "3 hosts · 2 online · 9 GPUs": the cluster in one line. */
 function Summary({ hosts }: { hosts: HostView[] }) {
   if (hosts.length === 0) return <>The machines whose GPUs rbees pools together.</>;
-  const online = hosts.filter((h) => h.info.state === 'online' || h.info.state === 'local').length;
+  const online = hosts.filter((h) => canServe(h.info)).length;
   const gpus = hosts.reduce((n, h) => n + (h.status?.gpus.length ?? 0), 0);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostView } from '../../shared/events';
-import type { HostState } from '../../shared/hosts';
+import { canServe } from '../../shared/hosts';
 import type { ModelDetails } from '../../shared/pool-status';
 import { describeError } from '../api/error-text';
 import { useClusterStore } from '../cluster/use-cluster-store';
@@ -16,14 +16,12 @@ import { ModelTable } from './model-table';
 import { DropZone } from './upload/drop-zone';
 import { emptyHostModels, useHostModelsStore } from './use-host-models-store';
 
-const REACHABLE: ReadonlySet<HostState> = new Set(['local', 'online']);
-
 /** One host: its models, its downloads, a download form, and a drop zone for .gguf files. */
 export function HostModelsSection({ host }: { host: HostView }) {
   const name = host.info.name;
   const label = hostLabel(name);
   const inSentence = hostInSentence(name);
-  const reachable = REACHABLE.has(host.info.state);
+  const reachable = canServe(host.info);
   const version = useClusterStore((s) => s.modelsVersion[name] ?? 0);
   const list = useHostModelsStore((s) => s.byHost[name]) ?? emptyHostModels();
   const load = useHostModelsStore((s) => s.load);

@@ -1,6 +1,7 @@
 import type { WorkerInfo, WorkerState } from '../../shared/sdk';
 import { describeError } from '../api/error-text';
 import { TableHead, type Column } from '../ui/table-head';
+import { hostLabel } from '../models/host-label';
 import { useWorkersStore } from './use-workers-store';
 
 const STATE_BADGE: Record<WorkerState, { label: string; tone: string }> = {
@@ -13,6 +14,7 @@ const STATE_BADGE: Record<WorkerState, { label: string; tone: string }> = {
 
 const COLUMNS: readonly Column[] = [
   { label: 'Model' },
+  { label: 'Host' },
   { label: 'State' },
   { label: 'Port', num: true },
   { label: 'PID', num: true },
@@ -21,21 +23,22 @@ const COLUMNS: readonly Column[] = [
   { label: 'Last error' },
 ];
 
-/** The workers the daemon starts by itself on this computer to answer chat, and stops when idle. */
+/** The workers the daemon starts by itself where a model's file is to answer chat, and stops when idle. */
 export function OnDemandSection() {
   const { workers, loaded, error } = useWorkersStore();
   return (
     <section className="on-demand" aria-labelledby="on-demand-title" data-testid="on-demand">
       <h2 className="section-title" id="on-demand-title">
-        Started on demand for chat on this computer
+        Started on demand for chat
       </h2>
       <p className="section-sub">
-        The daemon starts these when a chat needs a model of this computer, and stops them after a
+        The daemon starts these when a chat needs a model that no worker serves, on the host that
+        has its file (this computer first), restarts them if they crash, and stops them after a
         while idle. They are not in the table above.
       </p>
       {error ? (
         <p className="inline-error" role="alert">
-          This computer's on-demand workers could not be read: {describeError(error)}
+          The on-demand workers could not be read: {describeError(error)}
         </p>
       ) : null}
       {workers.length > 0 ? (
@@ -58,8 +61,9 @@ function OnDemandTable({ workers }: { workers: WorkerInfo[] }) {
           {workers.map((w) => {
             const badge = STATE_BADGE[w.state];
             return (
-              <tr key={w.id} data-testid="on-demand-row" data-state={w.state}>
+              <tr key={`${w.host}/${w.id}`} data-testid="on-demand-row" data-state={w.state}>
                 <td className="strong">{w.model}</td>
+                <td>{hostLabel(w.host)}</td>
                 <td>
                   <span className={`badge ${badge.tone}`}>{badge.label}</span>
                 </td>

@@ -11,7 +11,7 @@ import { throttle } from './throttle';
 const REFRESH_MIN_MS = 1000;
 
 interface WorkersState {
-  /** The workers the daemon starts by itself on this computer to answer chat. */
+  /** The workers the daemon starts by itself, on any host, to answer chat. */
   workers: WorkerInfo[];
   loaded: boolean;
   error: ErrorBody | null;
@@ -21,7 +21,7 @@ interface WorkersState {
 let inFlight = false;
 let again = false;
 
-/** This computer's on-demand workers (`GET /api/workers`). */
+/** The daemon's on-demand workers (`GET /api/workers`). */
 export const useWorkersStore = create<WorkersState>()((set, get) => ({
   workers: [],
   loaded: false,

@@ -14,6 +14,9 @@ function worker(id: string, model: string, started = '2025-01-01T00:00:00Z'): Wo
     gpu: null,
     log: `/l/${id}.log`,
     started_at: started,
+    on_demand: false,
+    restarts: 0,
+    last_error: null,
     status: 'ready',
     slots_total: 1,
     slots_busy: 0,
@@ -52,6 +55,12 @@ describe('buildRows', () => {
     );
     expect(rows.map((r) => r.key)).toEqual(['b/w1', 'b/w2', 'b/w3', 'a/w4']);
     expect(rows.every((r) => !r.ghost && r.pending === null)).toBe(true);
+  });
+
+  it("leaves out the daemon's on-demand workers (the on-demand section lists them)", () => {
+    const mine = { ...worker('local-alpha', 'alpha'), on_demand: true };
+    const rows = buildRows([host('local', [mine, worker('w1', 'beta')], 'local')], {});
+    expect(rows.map((r) => r.key)).toEqual(['local/w1']);
   });
 
   it('keeps a restarting worker in place until its replacement shows up', () => {

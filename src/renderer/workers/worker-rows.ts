@@ -1,3 +1,4 @@
+import { canServe } from '../../shared/hosts';
 import type { HostView } from '../../shared/events';
 import type { WorkerEntry } from '../../shared/pool-status';
 
@@ -28,12 +29,16 @@ export interface WorkerRow {
 
 export const workerKey = (host: string, id: string): string => `${host}/${id}`;
 
-/** Every worker of every host, in a stable order: host, then model, then start time. */
+/**
+ * Every worker someone started, on every host, in a stable order: host, then model, then start
+ * time. The daemon's own on-demand workers are listed apart (on-demand-section.tsx).
+ */
 export function buildRows(hosts: HostView[], pending: Record<string, PendingAction>): WorkerRow[] {
   const rows: WorkerRow[] = [];
   const present = new Set<string>();
   hosts.forEach((host) => {
     for (const worker of host.workers) {
+      if (worker.on_demand === true) continue;
       const key = workerKey(host.info.name, worker.id);
       present.add(key);
       rows.push({
@@ -70,7 +75,5 @@ export function buildRows(hosts: HostView[], pending: Record<string, PendingActi
 
 /** Hosts a worker can be spawned on: connected, with a status that lists their models. */
 export function spawnableHosts(hosts: HostView[]): HostView[] {
-  return hosts.filter(
-    (h) => (h.info.state === 'local' || h.info.state === 'online') && h.status !== null,
-  );
+  return hosts.filter((h) => canServe(h.info) && h.status !== null);
 }

@@ -20,6 +20,8 @@ const STATUS: Record<WorkerEntry['status'], { label: string; tone: string }> = {
   starting: { label: 'Starting', tone: 'warn' },
   ready: { label: 'Ready', tone: 'ok' },
   unresponsive: { label: 'Unresponsive', tone: 'danger' },
+  restarting: { label: 'Restarting', tone: 'warn' },
+  failed: { label: 'Failed', tone: 'danger' },
 };
 
 const BACKEND_LABEL: Record<WorkerEntry['backend'], string> = {
@@ -127,7 +129,10 @@ function Row({ row, gpuName, now, selected, onLogs, onRestart, onStop }: RowProp
       </td>
       <td className="num mono">{w.port ?? '—'}</td>
       <td>
-        <span className={`badge ${badge.tone}`}>{badge.label}</span>
+        {/* Why it died or was given up on, from its keeper: on hover. */}
+        <span className={`badge ${badge.tone}`} title={w.last_error ?? undefined}>
+          {badge.label}
+        </span>
       </td>
       <td>
         <SlotsBar busy={w.slots_busy} total={w.slots_total} />

@@ -1,3 +1,4 @@
+import { canServe } from '../../../shared/hosts';
 import { RbeesError, toErrorBody } from '../../../shared/errors';
 import type { DownloadView, HostSample } from '../../../shared/events';
 import { SAMPLE_INTERVAL_MS } from '../../../shared/events';
@@ -93,7 +94,7 @@ export class ClusterMonitor {
   private sampleAll(): void {
     this.lastRound = Date.now();
     for (const info of this.deps.hosts.list()) {
-      if (info.state === 'local' || info.state === 'online') void this.sample(info.name);
+      if (canServe(info)) void this.sample(info.name);
     }
   }
 

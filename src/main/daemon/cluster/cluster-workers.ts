@@ -1,88 +1,44 @@
-import { get, type Agent } from 'node:http';
 import { toErrorBody } from '../../../shared/errors';
-import type { ClusterSnapshot } from '../../../shared/events';
-import { WORKER_ROUTES } from '../../../shared/inference';
-import type { WorkerEntry } from '../../../shared/pool-status';
-import { bearer } from '../../../shared/worker-auth';
-import { WorkerStatusSchema } from '../../../shared/worker-schemas';
+import { canServe } from '../../../shared/hosts';
+import type { SpawnedWorker, WorkerEntry } from '../../../shared/pool-status';
 import { tunnelAgent } from '../../ssh';
 import { listWorkers, servingWorkers, withoutSecrets } from '../hosts/agent-workers';
 import type { HostRegistry } from '../hosts/host-registry';
 import { LOCAL_HOST } from '../hosts/host-registry';
 import type { Logger } from '../logger';
+import { rankWorkers, type ClusterWorker, type FreeVram } from './worker-rank';
+import { statusOf, type WorkerTarget } from './worker-target';
+
+export { freeVram, rankWorkers, type ClusterWorker, type FreeVram } from './worker-rank';
+export type { WorkerTarget } from './worker-target';
 
 /**
- * Where a job's request goes: a worker's base URL and the secret it wants, and for a pool host
- * the SSH tunnel to it.
+ * A host with a worker on its way (starting, restarting) is listed again this often, and less
+ * often once that takes long (a large model loading for minutes).
  */
-export interface WorkerTarget {
-  baseUrl: string;
-  /** Sent as `Authorization: Bearer <secret>`; the daemon never shows it to anyone. */
-  secret: string;
-  /** Opens each connection as a channel of the host's SSH session; none for this computer. */
-  agent?: Agent;
-}
-
-/** A worker a host's agent runs (`rbees-pool worker spawn`), as routing sees it. */
-export interface ClusterWorker {
-  readonly host: string;
-  readonly id: string;
-  readonly model: string;
-  readonly slots: number;
-  target: WorkerTarget;
-  /** The GPU it was spawned on; null lets llama.cpp use them all. */
-  readonly gpu: number | null;
-  /** Tokens of context per slot, from its /status; null when that could not be read. */
-  readonly contextSize: number | null;
-  busy: number;
-}
-
-/** Free VRAM (bytes) where a worker runs, from the host's last GPU sample; null when unknown. */
-export type FreeVram = (host: string, gpu: number | null) => number | null;
-
-const STATUS_TIMEOUT_MS = 2000;
+const POLL_MS = 1000;
+const SLOW_POLL_MS = 5000;
+const QUICK_POLLS = 15;
+/** Listed but not serving yet: jobs for its model wait for it rather than start another. */
+const ON_ITS_WAY: ReadonlySet<WorkerEntry['status']> = new Set(['starting', 'restarting']);
 
 /**
- * Free VRAM from the hosts' last GPU samples: the GPU's own for a worker pinned to one, else the
- * sum over the host's GPUs (llama.cpp spreads a model over all of them).
- */
-export function freeVram(state: ClusterSnapshot, host: string, gpu: number | null): number | null {
-  const gpus = state.hosts.find((h) => h.info.name === host)?.status?.gpus ?? [];
-  const free = gpus
-    .filter((g) => gpu === null || g.index === gpu)
-    .map((g) => g.memory_free_bytes)
-    .filter((bytes): bytes is number => bytes !== null);
-  return free.length > 0 ? free.reduce((sum, bytes) => sum + bytes, 0) : null;
-}
-
-/**
- * The order in which workers with a free slot take a job: least loaded (busy/slots) first, then
- * the most free VRAM (unknown counts as least), then the order given (hosts as listed: this
- * computer first). Spilling over to other hosts follows from ranking all hosts' workers together.
- */
-export function rankWorkers(
-  workers: readonly ClusterWorker[],
-  freeVram?: FreeVram,
-): ClusterWorker[] {
-  const vram = new Map(workers.map((w) => [w, freeVram?.(w.host, w.gpu) ?? -1]));
-  return workers
-    .filter((w) => w.busy < w.slots)
-    .map((w, order) => ({ w, order, load: w.busy / w.slots }))
-    .sort(
-      (a, b) =>
-        a.load - b.load || (vram.get(b.w) ?? -1) - (vram.get(a.w) ?? -1) || a.order - b.order,
-    )
-    .map(({ w }) => w);
-}
-
-/**
- * The workers that hosts' agents run, found with `rbees-pool worker list`: refreshed when a host
- * comes online, after a spawn or stop through the API, and when a request names a model nobody
- * is known to serve. Slots in use are counted here, by the daemon that fills them.
+ * The workers that hosts' agents run (this computer's too), found with `rbees-pool worker list`:
+ * refreshed when a host comes online, after a spawn or stop through the API, when a request names
+ * a model nobody is known to serve, when a job finds its worker gone, and every POLL_MS while a
+ * host has a worker on its way back (its keeper restarts it after a crash). Slots in use are
+ * counted here, by the daemon that fills them.
  */
 export class ClusterWorkers {
+  /** The workers that can take a job, by host. */
   private readonly byHost = new Map<string, ClusterWorker[]>();
+  /** Everything the hosts' agents listed, fit to show (no secrets). */
+  private readonly listed = new Map<string, WorkerEntry[]>();
   private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly polls = new Map<string, { timer: NodeJS.Timeout; count: number }>();
+  /** `host/id` of workers the daemon is stopping: no new job goes to them. */
+  private readonly stopping = new Set<string>();
+  private closed = false;
 
   constructor(
     private readonly deps: {
@@ -103,18 +59,32 @@ export class ClusterWorkers {
     });
   }
 
-  /** Every worker of every host, as routing sees it. */
+  /** Every worker of every host that can take a job, as routing sees it. */
   list(): ClusterWorker[] {
     return [...this.byHost.values()].flat();
   }
 
-  /** Model ids some worker serves, on any host. */
-  models(): { id: string; host: string }[] {
-    return [...this.byHost.values()].flat().map((w) => ({ id: w.model, host: w.host }));
+  /** Every worker the hosts listed, serving or not (on-demand.ts shows the daemon's own). */
+  entries(): { host: string; entry: WorkerEntry }[] {
+    return [...this.listed].flatMap(([host, entries]) => entries.map((entry) => ({ host, entry })));
   }
 
+  /** Model ids some worker serves or will serve again soon, on any host. */
+  models(): { id: string; host: string }[] {
+    return this.entries()
+      .filter(({ entry }) => entry.status === 'ready' || ON_ITS_WAY.has(entry.status))
+      .map(({ host, entry }) => ({ id: entry.model, host }));
+  }
+
+  /** A worker serves the model, or one is on its way: jobs for it wait rather than start one. */
   serves(modelId: string): boolean {
-    return this.candidates(modelId).length > 0;
+    if (this.candidates(modelId).length > 0) return true;
+    return this.entries().some(
+      ({ host, entry }) =>
+        entry.model === modelId &&
+        ON_ITS_WAY.has(entry.status) &&
+        !this.stopping.has(`${host}/${entry.id}`),
+    );
   }
 
   /** The worker with a free slot that should take the model's next job (see rankWorkers). */
@@ -133,11 +103,20 @@ export class ClusterWorkers {
     if (delta < 0) this.deps.onChange();
   }
 
+  /** The daemon is stopping this worker: no new job goes to it. */
+  markStopping(host: string, id: string): void {
+    this.stopping.add(`${host}/${id}`);
+  }
+
+  isStopping(host: string, id: string): boolean {
+    return this.stopping.has(`${host}/${id}`);
+  }
+
   /** Re-reads every reachable host (this computer and the online ones), in parallel. */
   async refreshAll(): Promise<void> {
     const names = this.deps.hosts
       .list()
-      .filter((h) => h.state === 'local' || h.state === 'online')
+      .filter(canServe)
       .map((h) => h.name);
     await Promise.all(names.map((name) => this.refresh(name).catch(() => undefined)));
   }
@@ -151,22 +130,74 @@ export class ClusterWorkers {
     return done;
   }
 
+  /** Lists the host's workers unless that was done since it came online. */
+  async known(host: string): Promise<void> {
+    if (!this.listed.has(host) || this.refreshing.has(host)) await this.refresh(host);
+  }
+
+  /**
+   * A worker the daemon just spawned, from the agent's answer: it takes jobs at once, without
+   * waiting for another `worker list` (which follows, for the live events and the full entry).
+   */
+  async add(host: string, spawned: SpawnedWorker, onDemand: boolean): Promise<void> {
+    const target = (await this.targetFor(host))(spawned.port, spawned.secret);
+    const status = await statusOf(target);
+    const worker: ClusterWorker = {
+      ...{ host, id: spawned.id, model: spawned.model, slots: status?.slots ?? 1, target },
+      ...{ gpu: null, contextSize: status?.contextSize ?? null, onDemand, busy: 0 },
+    };
+    const others = <T extends { id: string }>(list: readonly T[] | undefined): T[] =>
+      (list ?? []).filter((w) => w.id !== spawned.id);
+    this.byHost.set(host, [...others(this.byHost.get(host)), worker]);
+    const entry: WorkerEntry = {
+      ...{ id: spawned.id, pid: spawned.pid, port: spawned.port, model: spawned.model },
+      ...{ model_path: '', backend: spawned.backend, gpu: null, log: spawned.log },
+      ...{ started_at: new Date().toISOString(), on_demand: onDemand, restarts: 0 },
+      ...{ last_error: null, status: 'ready', slots_total: worker.slots, slots_busy: 0 },
+    };
+    this.listed.set(host, [...others(this.listed.get(host)), entry]);
+    this.deps.onChange();
+    void this.refresh(host);
+  }
+
   forget(host: string): void {
+    clearTimeout(this.polls.get(host)?.timer);
+    this.polls.delete(host);
+    this.listed.delete(host);
     if (this.byHost.delete(host)) this.deps.onChange();
   }
 
+  close(): void {
+    this.closed = true;
+    for (const { timer } of this.polls.values()) clearTimeout(timer);
+    this.polls.clear();
+  }
+
   private candidates(modelId: string): ClusterWorker[] {
-    return [...this.byHost.values()].flat().filter((w) => w.model === modelId);
+    return this.list().filter(
+      (w) => w.model === modelId && !this.stopping.has(`${w.host}/${w.id}`),
+    );
   }
 
   private async read(host: string): Promise<void> {
     try {
       const listed = await listWorkers(await this.deps.hosts.agent(host));
-      this.deps.onWorkers?.(host, withoutSecrets(listed));
+      const shown = withoutSecrets(listed);
+      this.deps.onWorkers?.(host, shown);
+      this.listed.set(host, shown);
       const target = await this.targetFor(host);
       const before = new Map((this.byHost.get(host) ?? []).map((w) => [w.id, w]));
+      // `unresponsive` is a worker that did not answer the agent's /status within a second: one
+      // this daemon already sends jobs to stays in service (a loaded host answers late; a dead
+      // one refuses the next job's connection, and that re-reads the host).
+      const inService = listed.map((w) =>
+        w.status === 'unresponsive' &&
+        before.get(w.id)?.target.baseUrl === `http://127.0.0.1:${w.port}`
+          ? { ...w, status: 'ready' as const }
+          : w,
+      );
       const workers = await Promise.all(
-        servingWorkers(listed).map(async (w): Promise<ClusterWorker> => {
+        servingWorkers(inService).map(async (w): Promise<ClusterWorker> => {
           const to = target(w.port, w.secret);
           const known = before.get(w.id);
           // The same object for a worker seen before: a job's lease gives its slot back to the
@@ -176,25 +207,41 @@ export class ClusterWorkers {
             known.target = to; // a new SSH session after a reconnect: a new tunnel
             return known;
           }
+          // Read once per run of a worker, so that admission can check a request's fit without I/O.
+          const status = await statusOf(to);
           return {
-            host,
-            id: w.id,
-            model: w.model,
-            slots: w.slots_total ?? 1,
-            target: to,
-            gpu: w.gpu,
-            // Read once per worker, so that admission can check a request's fit without I/O.
-            contextSize: await contextSizeOf(to),
-            busy: 0,
+            ...{ host, id: w.id, model: w.model, slots: w.slots_total ?? 1, target: to },
+            ...{ gpu: w.gpu, contextSize: status?.contextSize ?? null },
+            ...{ onDemand: w.on_demand === true, busy: 0 },
           };
         }),
       );
       this.byHost.set(host, workers);
+      const present = new Set(shown.map((w) => `${host}/${w.id}`));
+      for (const key of this.stopping) {
+        if (key.startsWith(`${host}/`) && !present.has(key)) this.stopping.delete(key);
+      }
+      this.pollWhileOnTheirWay(host, shown);
     } catch (err) {
       this.deps.logger.warn({ host, error: toErrorBody(err).message }, 'cannot list workers');
       this.byHost.delete(host);
+      this.listed.delete(host);
     }
     this.deps.onChange();
+  }
+
+  private pollWhileOnTheirWay(host: string, shown: readonly WorkerEntry[]): void {
+    const previous = this.polls.get(host);
+    clearTimeout(previous?.timer);
+    this.polls.delete(host);
+    if (this.closed || !shown.some((w) => ON_ITS_WAY.has(w.status))) return;
+    const count = (previous?.count ?? 0) + 1;
+    const timer = setTimeout(
+      () => void this.refresh(host).catch(() => undefined),
+      count > QUICK_POLLS ? SLOW_POLL_MS : POLL_MS,
+    );
+    timer.unref();
+    this.polls.set(host, { timer, count });
   }
 
   private async targetFor(host: string): Promise<(port: number, secret: string) => WorkerTarget> {
@@ -203,32 +250,4 @@ export class ClusterWorkers {
     const agent = tunnelAgent(await this.deps.hosts.sessionOf(host));
     return (port, secret) => ({ baseUrl: baseUrl(port), secret, agent });
   }
-}
-
-/** A worker's context size from its /status; null when it does not answer in time. */
-function contextSizeOf(target: WorkerTarget): Promise<number | null> {
-  return new Promise((resolve) => {
-    const req = get(
-      `${target.baseUrl}${WORKER_ROUTES.status}`,
-      {
-        timeout: STATUS_TIMEOUT_MS,
-        headers: { authorization: bearer(target.secret) },
-        ...(target.agent ? { agent: target.agent } : {}),
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          try {
-            const status = WorkerStatusSchema.safeParse(JSON.parse(body));
-            const size = status.success ? status.data.context_size : 0;
-            resolve(size > 0 ? size : null);
-          } catch {
-            resolve(null);
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy()).on('error', () => resolve(null));
-  });
 }

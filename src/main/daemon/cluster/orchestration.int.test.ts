@@ -125,6 +125,15 @@ describe('orchestration across pool hosts', () => {
 
   it('runs the jobs queued behind a worker that dies on the other one', async () => {
     await oneWorkerEach();
+    // A worker that dies for good: with no restarts, its host does not start it again (that a
+    // worker with restarts comes back is worker-restarts.int.test.ts).
+    for (const w of await workersOf('a')) await call('DELETE', API.hostWorker('a', w.id));
+    const once = await call('POST', API.hostWorkers('a'), {
+      backend: 'cpu',
+      model: MODEL,
+      restarts: 0,
+    });
+    expect(once.status).toBe(201);
     const running = [await submit(400), await submit(400)];
     const streaming = await eventually(
       () => Promise.all(running.map(record)),

@@ -29,15 +29,25 @@ export async function listWorkers(
 export async function spawnWorkerOn(
   runner: AgentRunner,
   args: readonly string[],
+  options?: AgentRunOptions,
 ): Promise<SpawnedWorker> {
-  const parsed = await agentAnswer(runner, ['worker', 'spawn', ...args], SpawnedLineSchema);
+  const parsed = await agentAnswer(
+    runner,
+    ['worker', 'spawn', ...args],
+    SpawnedLineSchema,
+    options,
+  );
   const { event: _event, ...worker } = parsed;
   return worker;
 }
 
 /** `rbees-pool worker stop <id>` on the host (idempotent). */
-export async function stopWorkerOn(runner: AgentRunner, id: string): Promise<void> {
-  await agentAnswer(runner, ['worker', 'stop', id], StoppedLineSchema);
+export async function stopWorkerOn(
+  runner: AgentRunner,
+  id: string,
+  options?: AgentRunOptions,
+): Promise<void> {
+  await agentAnswer(runner, ['worker', 'stop', id], StoppedLineSchema, options);
 }
 
 export function servingWorkers(workers: readonly AgentWorkerEntry[]): ServingWorker[] {

@@ -31,7 +31,7 @@ import { useZodSchemas } from './schema-compilers';
 import { installSecurity, publicRoutes } from './security';
 import type { JobRecord } from '../../../shared/inference';
 import type { Store } from '../store/store';
-import type { WorkerSupervisor } from '../cluster/worker-supervisor';
+import type { OnDemandWorkers } from '../cluster/on-demand';
 
 export interface ServerDeps {
   token: string;
@@ -46,7 +46,7 @@ export interface ServerDeps {
   /** Variables the hosts' agents need for downloads (HF_ENDPOINT). */
   downloadEnv: Readonly<Record<string, string>>;
   models: LocalModels;
-  supervisor: WorkerSupervisor;
+  onDemand: OnDemandWorkers;
   metrics: DaemonMetrics;
   logger: Logger;
   store: Store<JobRecord>;

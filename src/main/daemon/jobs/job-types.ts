@@ -9,11 +9,9 @@ import type {
 } from '../../../shared/inference';
 import type { ClusterWorkers, WorkerTarget } from '../cluster/cluster-workers';
 import type { EventLog } from '../cluster/event-log';
-import type { LocalModel, LocalModels } from '../cluster/local-models';
 import type { Logger } from '../logger';
 import type { DaemonMetrics } from '../metrics';
-import type { RemoteStarter } from '../cluster/remote-start';
-import type { WorkerSupervisor } from '../cluster/worker-supervisor';
+import type { OnDemandWorkers } from '../cluster/on-demand';
 
 /** A job as Jobs keeps it, and what Jobs needs of the rest of the daemon (jobs.ts). */
 
@@ -23,8 +21,6 @@ export interface Job {
   readonly priority: JobPriority;
   /** The model's id, as resolved across the cluster. */
   readonly modelId: string;
-  /** Set when this computer's supervisor serves the job (no agent-run worker serves the model). */
-  readonly local: LocalModel | undefined;
   readonly events: EventLog;
   readonly abort: AbortController;
   readonly createdAt: number;
@@ -56,8 +52,6 @@ export interface JobJournal {
 }
 
 export interface JobsDeps {
-  models: Pick<LocalModels, 'list'>;
-  supervisor: Pick<WorkerSupervisor, 'get' | 'ensure' | 'adjustBusy'>;
   cluster: Pick<
     ClusterWorkers,
     'pick' | 'serves' | 'adjustBusy' | 'models' | 'refresh' | 'refreshAll' | 'contextSize'
@@ -67,8 +61,8 @@ export interface JobsDeps {
   /** A reply ended on a worker: its decode rate (for the live worker list). */
   onRate?: (host: string, workerId: string, tokensPerSec: number) => void;
   journal?: JobJournal;
-  /** Starts a worker on a pool host that has the model's file (remote-start.ts). */
-  remote?: Pick<RemoteStarter, 'models' | 'has' | 'start'>;
+  /** Where model files are, and a worker started where one is (on-demand.ts). */
+  starter?: Pick<OnDemandWorkers, 'files' | 'has' | 'start'>;
   /** The hosts that last listed a model and are not online now, for a precise "not found". */
   awayWith?: (modelId: string) => string[];
   /** How often waiting jobs hear of their new position at most (ms); POSITIONS_EVERY_MS. */

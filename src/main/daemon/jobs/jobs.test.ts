@@ -233,8 +233,8 @@ describe('rankWorkers', () => {
     let starts = 0;
     const h = fakeJobs({
       deps: {
-        remote: {
-          models: () => [
+        starter: {
+          files: async () => [
             { id: 'r', host: 'h2' },
             { id: 'broken', host: 'h2' },
           ],
@@ -256,7 +256,7 @@ describe('rankWorkers', () => {
     await settle();
     expect(broken.status).toBe('failed');
     expect(broken.error).toMatchObject({ code: 'MODEL_LOAD_FAILED' });
-    // The fake start is not deduplicated: Jobs asks once per round, RemoteStarter shares an attempt.
+    // The fake start is not deduplicated: Jobs asks once per round, OnDemandWorkers shares an attempt.
     expect(starts).toBeGreaterThanOrEqual(2);
   });
 });

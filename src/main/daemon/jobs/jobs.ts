@@ -10,8 +10,10 @@ import { checkContextFit } from './admission';
 import { EventLog } from '../cluster/event-log';
 import { leaseSlot, type Lease } from './job-lease';
 import { JobQueue } from './job-queue';
+import { errorEvent, streamOnWorker, type RunOutcome } from './job-run';
 import type { Execute, Job, JobsDeps } from './job-types';
 import { ModelPlacement } from './model-placement';
+import { Timers } from './timers';
 import { executeOnWorker } from './worker-client';
 
 export type { Execute, Job, JobJournal, JobsDeps } from './job-types';
@@ -30,22 +32,12 @@ const KEEP_FINISHED_MAX = 1000;
  * (measured by the load bench: 78 `queued` events per 32-token job).
  */
 const POSITIONS_EVERY_MS = 250;
-/**
- * A worker answers busy for a moment after a cancel (it stops generating when it notices the
- * closed connection, which the daemon counted as a free slot at once): retried after 20, 40,
- * 80 … ms, up to 1 s apart, about 3 s in all.
- */
-const BUSY_RETRY_MS = 20;
-const BUSY_RETRY_MAX_MS = 1000;
-/** A worker that refused the connection has just died: give the supervisor time to notice. */
-const GONE_RETRY_MS = 250;
-const MAX_ATTEMPTS = 8;
 
 /**
  * Jobs from submission to their terminal event: admission, the queue (job-queue.ts), dispatch to
- * a free slot of a worker serving the model, and the streamed events. Workers that hosts' agents
- * run (this computer's included) are preferred, as someone started them for this; otherwise this
- * computer's supervisor starts one on demand for a local model file.
+ * a free slot of a worker serving the model on any host (this computer's included), retries and
+ * the terminal event; job-run.ts streams one dispatch. When no worker serves the model, one is
+ * started on demand where its file is.
  */
 export class Jobs {
   private readonly jobs = new Map<string, Job>();
@@ -58,9 +50,7 @@ export class Jobs {
   private readonly finishedOrder: string[] = [];
   private positionsTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** Every timer pending, so that close() leaves none behind. */
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private readonly timers = new Timers();
   private positionsAt = 0;
 
   constructor(private readonly deps: JobsDeps) {
@@ -76,13 +66,10 @@ export class Jobs {
 
   /** Admits a job and queues it; its first event is `queued`. Throws QUEUE_FULL past capacity. */
   async submit(request: ParsedTaskRequest): Promise<Job> {
-    const { modelId, local } = await this.placement.place(request.model);
-    const contextSize = local
-      ? (this.deps.supervisor.get(modelId)?.contextSize ?? null)
-      : this.deps.cluster.contextSize(modelId);
-    checkContextFit(request, modelId, contextSize);
+    const modelId = await this.placement.place(request.model);
+    checkContextFit(request, modelId, this.deps.cluster.contextSize(modelId));
     const job: Job = {
-      ...{ id: randomUUID(), request, priority: request.priority, modelId, local },
+      ...{ id: randomUUID(), request, priority: request.priority, modelId },
       ...{ events: new EventLog(), abort: new AbortController(), createdAt: Date.now() },
       ...{ status: 'queued', attempts: 0, retryAt: 0, host: null, workerId: null },
       startedAt: null,
@@ -154,17 +141,14 @@ export class Jobs {
 
   /** Fails every queued and running job; used at shutdown. */
   close(): void {
-    this.closed = true;
+    this.timers.close();
     for (const job of this.jobs.values()) this.cancelJob(job);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
     this.retryTimer = this.positionsTimer = undefined;
   }
 
-  /** Every model id a request may name: local files and what the cluster's workers serve. */
-  async modelIds(): Promise<{ id: string; host: string }[]> {
-    const local = (await this.placement.listLocal(true)).map((m) => ({ id: m.id, host: 'local' }));
-    return [...local, ...this.deps.cluster.models()];
+  /** Every model id a request may name: the hosts' model files and what their workers serve. */
+  modelIds(): Promise<{ id: string; host: string }[]> {
+    return this.placement.modelIds();
   }
 
   /** Dispatches queued jobs to free slots; called whenever a job arrives or a worker changes. */
@@ -190,7 +174,7 @@ export class Jobs {
     // A job whose wait is not over gets a pump of its own when it is: a timer may fire a little
     // before Date.now() says the wait is over, and nothing else may wake the queue after it.
     if (nextRetry < Infinity && !this.retryTimer) {
-      this.retryTimer = this.later(
+      this.retryTimer = this.timers.later(
         () => {
           this.retryTimer = undefined;
           this.pump();
@@ -206,60 +190,28 @@ export class Jobs {
     job.startedAt = Date.now();
     this.deps.journal?.changed(this.record(job));
     this.running += 1;
-    const { model, priority, session_id, ...sampling } = job.request;
-    let terminal: InferenceEvent | undefined;
-    let streamed = false;
-    let lastToken: number | undefined;
+    let outcome: RunOutcome;
     try {
-      const events = this.execute(lease.target, { ...sampling, job_id: job.id }, job.abort.signal);
-      for await (const event of events) {
-        streamed = true;
-        if (event.type === 'token') {
-          const now = performance.now();
-          if (lastToken === undefined) job.firstTokenAt = Date.now();
-          else this.deps.metrics.tokenLatency.observe((now - lastToken) / 1000);
-          lastToken = now;
-        } else if (event.type === 'started') {
-          event.data = { ...event.data, host: lease.host, worker_id: lease.workerId };
-        } else if (event.type === 'metrics') {
-          this.recordMetrics(lease, event.data);
-        } else if (event.type === 'end') {
-          job.tokensIn = event.data.prompt_tokens;
-          job.tokensOut = event.data.tokens_out;
-        }
-        if (event.type === 'end' || event.type === 'error') terminal = event;
-        else job.events.append({ ...event, id: undefined });
-      }
-    } catch (err) {
-      const busy = err instanceof RbeesError && err.code === 'WORKER_BUSY';
-      // A socket error, or a tunnel to a port where nothing listens any more.
-      const gone = !(err instanceof RbeesError) || err.code === 'WORKER_UNAVAILABLE';
-      if (gone && lease.host !== 'local') void this.deps.cluster.refresh(lease.host);
-      // Nothing was streamed yet, so trying again cannot duplicate tokens: either the worker had
-      // not yet freed a slot we already counted as free, or it died just before this dispatch.
-      if (!job.abort.signal.aborted && !streamed && (busy || gone) && job.attempts < MAX_ATTEMPTS) {
-        job.attempts += 1;
-        job.status = 'queued';
-        this.queue.requeue(job);
-        this.deps.journal?.changed(this.record(job));
-        const wait = busy
-          ? Math.min(BUSY_RETRY_MAX_MS, BUSY_RETRY_MS * 2 ** (job.attempts - 1))
-          : GONE_RETRY_MS;
-        // Other events pump the queue too (this very lease's release does): the job sits out
-        // its wait whatever wakes the queue meanwhile.
-        job.retryAt = Date.now() + wait;
-        this.later(() => this.pump(), wait);
-        return;
-      }
-      // Anything else (a socket reset mid-stream) means the worker went away: settle() reports
-      // that as WORKER_CRASHED.
-      if (!job.abort.signal.aborted && err instanceof RbeesError)
-        terminal = errorEvent(err.toBody());
+      outcome = await streamOnWorker(job, lease, this.deps, this.execute);
+      // Requeued before the slot is given back: the release pumps the queue, and the jobs
+      // behind this one must wait with it rather than take the slot.
+      if (outcome.kind === 'retry') this.retryLater(job, outcome.waitMs);
     } finally {
       this.running -= 1;
       lease.release();
     }
-    this.settle(job, lease, terminal);
+    if (outcome.kind === 'done') this.settle(job, lease, outcome.terminal);
+  }
+
+  private retryLater(job: Job, wait: number): void {
+    job.attempts += 1;
+    job.status = 'queued';
+    this.queue.requeue(job);
+    this.deps.journal?.changed(this.record(job));
+    // Other events pump the queue too (this very lease's release does): the job sits out its
+    // wait whatever wakes the queue meanwhile.
+    job.retryAt = Date.now() + wait;
+    this.timers.later(() => this.pump(), wait);
   }
 
   private settle(job: Job, lease: Lease, terminal: InferenceEvent | undefined): void {
@@ -278,7 +230,7 @@ export class Jobs {
       code: 'WORKER_CRASHED',
       message:
         `The worker for "${job.modelId}" on ${lease.host} stopped in the middle of the reply ` +
-        `(${lease.lastError() ?? 'connection lost'}). Send the request again.`,
+        '(connection lost). Send the request again.',
     });
   }
 
@@ -297,24 +249,11 @@ export class Jobs {
     this.deps.logger.info({ job: job.id, model: job.modelId, status }, 'job finished');
     // The timer holds the id only: holding the job would keep its events alive past the cap.
     const { id } = job;
-    this.later(() => this.jobs.delete(id), KEEP_FINISHED_MS);
+    this.timers.later(() => this.jobs.delete(id), KEEP_FINISHED_MS);
     this.finishedOrder.push(job.id);
     while (this.finishedOrder.length > KEEP_FINISHED_MAX) {
       this.jobs.delete(this.finishedOrder.shift() as string);
     }
-  }
-
-  private recordMetrics(
-    lease: Lease,
-    metrics: Extract<InferenceEvent, { type: 'metrics' }>['data'],
-  ): void {
-    const m = this.deps.metrics;
-    m.tokensOut.inc(metrics.tokens_out);
-    if (metrics.time_to_first_token_ms !== null) {
-      m.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
-    }
-    m.workerTokensPerSec.set({ host: lease.host, worker: lease.workerId }, metrics.tokens_per_sec);
-    this.deps.onRate?.(lease.host, lease.workerId, metrics.tokens_per_sec);
   }
 
   /**
@@ -341,30 +280,14 @@ export class Jobs {
     const every = this.deps.positionsEveryMs ?? POSITIONS_EVERY_MS;
     const wait = this.positionsAt + every - Date.now();
     if (wait <= 0) return this.publishPositions();
-    this.positionsTimer = this.later(() => {
+    this.positionsTimer = this.timers.later(() => {
       this.positionsTimer = undefined;
       this.publishPositions();
     }, wait);
-  }
-
-  /** A timer of the scheduler's: it never keeps a process up, and none is set after close(). */
-  private later(run: () => void, ms: number): NodeJS.Timeout | undefined {
-    if (this.closed) return undefined;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
-    return timer;
   }
 
   private publishPositions(): void {
     this.positionsAt = Date.now();
     this.queue.publishPositions();
   }
-}
-
-function errorEvent(error: ErrorBody): InferenceEvent {
-  return { type: 'error', data: error };
 }

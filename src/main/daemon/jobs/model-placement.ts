@@ -1,56 +1,47 @@
 import { RbeesError } from '../../../shared/errors';
 import { resolveModelId } from '../../../shared/models';
+import { LOCAL_HOST } from '../hosts/host-registry';
 import type { JobsDeps } from './job-types';
-import type { LocalModel } from '../cluster/local-models';
-
-/** A model file dropped in by hand is seen this long after; an unknown name re-reads at once. */
-const LOCAL_MODELS_TTL_MS = 2000;
 
 /**
- * Where a requested model name lives: a worker of the cluster serves it, this computer has its
- * file (the supervisor starts a worker), or a pool host has it (remote-start.ts). Admission asks
- * here for every job, so this computer's model list is cached briefly rather than read each time.
+ * Which model a requested name means, from two sources: the models the cluster's workers serve
+ * (any host) and the model files of the hosts that can serve (where a worker can be started,
+ * on-demand.ts). Admission asks here for every job; the files of this computer are cached
+ * briefly rather than read each time.
  */
 export class ModelPlacement {
-  private localModels: { at: number; list: LocalModel[] } | undefined;
+  constructor(private readonly deps: Pick<JobsDeps, 'cluster' | 'starter' | 'awayWith'>) {}
 
-  constructor(
-    private readonly deps: Pick<JobsDeps, 'models' | 'cluster' | 'remote' | 'awayWith'>,
-  ) {}
-
-  /** Resolves a requested name; an unknown one re-reads the models and workers before giving up. */
-  async place(requested: string): Promise<{ modelId: string; local: LocalModel | undefined }> {
-    const resolve = (local: LocalModel[]): string => {
-      const ids = [
-        ...local.map((m) => m.id),
-        ...this.deps.cluster.models().map((m) => m.id),
-        ...(this.deps.remote?.models() ?? []).map((m) => m.id),
-      ];
+  /** Resolves a requested name; an unknown one re-reads the files and workers before giving up. */
+  async place(requested: string): Promise<string> {
+    const resolve = (files: { id: string }[]): string => {
+      const ids = [...files, ...this.deps.cluster.models()].map((m) => m.id);
       return resolveModelId(requested, [...new Set(ids)]);
     };
-    let local = await this.listLocal(false);
-    let modelId: string;
     try {
-      modelId = resolve(local);
+      return resolve(await this.files(false));
     } catch {
-      [local] = await Promise.all([this.listLocal(true), this.deps.cluster.refreshAll()]);
+      const [files] = await Promise.all([this.files(true), this.deps.cluster.refreshAll()]);
       try {
-        modelId = resolve(local);
+        return resolve(files);
       } catch (err) {
         throw this.awayError(requested) ?? err;
       }
     }
-    if (this.deps.cluster.serves(modelId)) return { modelId, local: undefined };
-    return { modelId, local: local.find((m) => m.id === modelId) };
   }
 
-  /** This computer's model files, re-read at most every LOCAL_MODELS_TTL_MS unless `fresh`. */
-  async listLocal(fresh: boolean): Promise<LocalModel[]> {
-    const cached = this.localModels;
-    if (!fresh && cached && Date.now() - cached.at < LOCAL_MODELS_TTL_MS) return cached.list;
-    const list = await this.deps.models.list();
-    this.localModels = { at: Date.now(), list };
-    return list;
+  /**
+   * The models to list (`/v1/models`): this computer's files, then what the workers serve. A
+   * pool host's file that no worker serves is not listed, as before (a request for it is served
+   * all the same).
+   */
+  async modelIds(): Promise<{ id: string; host: string }[]> {
+    const local = (await this.files(true)).filter((f) => f.host === LOCAL_HOST);
+    return [...local, ...this.deps.cluster.models()];
+  }
+
+  private async files(fresh: boolean): Promise<{ id: string; host: string }[]> {
+    return (await this.deps.starter?.files(fresh)) ?? [];
   }
 
   /** A model only hosts that are away have: say which, rather than "not installed". */

@@ -4,6 +4,7 @@ import { CliCommand, UsageError, type AgentContext } from '../cli/cli';
 import { idValue, intOption } from '../../../node/cli/options';
 import { LOG_LINES_MAX, WORKER_ID } from '../../../shared/ids';
 import { workersDir } from '../paths';
+import { DEFAULT_RESTARTS } from './worker-keeper';
 import type { WorkerBackend } from '../../../shared/pool-status';
 
 function isBackend(value: string): value is WorkerBackend {
@@ -25,6 +26,8 @@ interface SpawnOptions {
   ctx?: number;
   id?: string;
   timeout?: number;
+  restarts?: number;
+  onDemand?: boolean;
 }
 
 function spawnCommand({ out }: AgentContext): CliCommand {
@@ -69,6 +72,15 @@ function spawnCommand({ out }: AgentContext): CliCommand {
         86_400,
       ),
     )
+    .addOption(
+      intOption(
+        '--restarts <N>',
+        `when it dies, start it again up to N times in a row, after 1, 2, 4 … 30 s (default ${DEFAULT_RESTARTS}; 0: never); then it shows as failed until stopped`,
+        0,
+        1000,
+      ),
+    )
+    .option('--on-demand', 'started by the daemon for its jobs: the daemon stops it when idle')
     .runs<SpawnOptions>(async ([raw = ''], options) => {
       const kind = raw as WorkerBackend;
       if (options.model === '') throw new UsageError('--model <id> is required');
@@ -86,6 +98,8 @@ function spawnCommand({ out }: AgentContext): CliCommand {
         threads: options.threads,
         ctx: options.ctx,
         timeoutMs: (options.timeout ?? 300) * 1000,
+        restarts: options.restarts ?? DEFAULT_RESTARTS,
+        onDemand: options.onDemand ?? false,
       });
       out.emit(
         {
@@ -172,11 +186,34 @@ function logsCommand({ out }: AgentContext): CliCommand {
     });
 }
 
+function keepCommand(): CliCommand {
+  const cmd = new CliCommand('keep')
+    .summary("a worker's keeper: restarts it when it dies (started by spawn)")
+    .description(
+      'Started by `worker spawn` (you need not run it): watches the worker and starts it again, ' +
+        'with backoff, when it dies; exits when the worker is stopped or after N restarts in a row.',
+    );
+  return workerIdArgument(cmd)
+    .addOption(
+      intOption(
+        '--restarts <N>',
+        'restarts in a row before giving up (required)',
+        1,
+        1000,
+      ).makeOptionMandatory(),
+    )
+    .runs<{ restarts: number }>(async ([id = ''], { restarts }) => {
+      const { keepWorker } = await import('./worker-keeper');
+      await keepWorker(id, restarts);
+    });
+}
+
 export function workerCommand(ctx: AgentContext): CliCommand {
   return new CliCommand('worker')
     .summary('inference workers: spawn, list, stop, logs')
     .addCommand(spawnCommand(ctx))
     .addCommand(listCommand(ctx))
     .addCommand(stopCommand(ctx))
-    .addCommand(logsCommand(ctx));
+    .addCommand(logsCommand(ctx))
+    .addCommand(keepCommand());
 }

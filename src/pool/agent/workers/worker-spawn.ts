@@ -1,29 +1,22 @@
 /**
- * Starts rbees-workerd detached: its own session and process group (so the SSH session's SIGHUP
- * and the agent's exit do not reach it), stdout and stderr appended to
- * `$RBEES_HOME/logs/worker-<id>.log`, and the agent watches that log for the ready line.
- *
- * Why the log and not a pipe: a pipe's read end dies with the agent, and the worker's next write
- * to it would fail (EPIPE) long after the agent is gone; a file descriptor on the log stays valid
- * for the worker's whole life, whoever else comes and goes. The ready line lands in the log too,
- * where `worker logs` shows it later.
+ * `worker spawn`: the checks before anything starts (the model is there, it fits), the worker's
+ * record with its new secret, its first run (worker-launch.ts), and then its keeper, which starts
+ * it again with backoff when it dies (worker-keeper.ts).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { freemem, platform, totalmem } from 'node:os';
 import { RbeesError } from '../../../shared/errors';
 import { probeGpus } from '../gpus/gpus';
 import { resolveWorkerProgram } from '../install/install-layout';
-import { LogFollower } from './log-reader';
-import { waitForReady } from './worker-ready';
 import { findModel } from '../models/model-store';
-import { modelsDir, openPrivateLog, workerLogPath, workersDir } from '../paths';
+import { modelsDir, workerLogPath, workersDir } from '../paths';
 import { checkFits } from './preflight';
 import { estimateFile } from '../models/fit-estimate';
-import { signalGroup, waitGone } from './process-info';
+import { signalGroup } from './process-info';
 import type { WorkerBackend, WorkerRecord } from '../../../shared/pool-status';
-import { newWorkerSecret, WORKER_SECRET_ENV } from '../../../shared/worker-auth';
+import { newWorkerSecret } from '../../../shared/worker-auth';
+import { startKeeper } from './worker-keeper';
+import { launchWorker } from './worker-launch';
 import { isAlive, readState, removeState, writeState } from './worker-state';
 
 export interface SpawnOptions {
@@ -36,6 +29,10 @@ export interface SpawnOptions {
   threads: number | undefined;
   ctx: number | undefined;
   timeoutMs: number;
+  /** Times in a row the keeper starts it again after it died (0: no keeper). */
+  restarts: number;
+  /** Started by the daemon for its jobs (see WorkerState.on_demand). */
+  onDemand: boolean;
 }
 
 export async function spawnWorker(
@@ -65,62 +62,23 @@ export async function spawnWorker(
     );
   }
   const program = resolveWorkerProgram();
-  const log = workerLogPath(id);
-  const logFile = await openPrivateLog(log);
-  const offset = (await stat(log)).size;
   const args = [
-    '--model',
-    model.path,
-    '--model-id',
-    model.id,
-    '--port',
-    String(options.port),
-    '--host',
-    '127.0.0.1',
-    '--backend',
-    options.backend,
-    '--slots',
-    String(options.slots),
+    ...['--model', model.path, '--model-id', model.id],
+    ...['--port', String(options.port), '--host', '127.0.0.1'],
+    ...['--backend', options.backend, '--slots', String(options.slots)],
   ];
   if (options.gpu !== undefined) args.push('--gpu', String(options.gpu));
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (options.ctx !== undefined) args.push('--ctx', String(options.ctx));
-  await logFile.write(
-    `rbees-pool: ${new Date().toISOString()} starting worker ${id}: ${[program.command, ...program.args, ...args].join(' ')}\n`,
-  );
 
-  // Chosen here and handed over by environment, never argv: `ps` shows argv to every local user.
-  const secret = newWorkerSecret();
-  const child = spawn(program.command, [...program.args, ...args], {
-    cwd: program.cwd,
-    detached: true,
-    env: { ...process.env, [WORKER_SECRET_ENV]: secret },
-    stdio: ['ignore', logFile.fd, logFile.fd],
-  });
-  // Listen before any await: 'spawn' and 'error' fire on the next turns of the event loop.
-  const started = new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid ?? 0));
-    child.once('error', (err) =>
-      reject(new RbeesError('INTERNAL', `cannot start ${program.command}: ${err.message}`)),
-    );
-  });
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
-  await logFile.close();
-  const pid = await started;
   const state: WorkerRecord & { secret: string } = {
-    id,
-    pid,
-    port: null,
-    model: model.id,
-    model_path: model.path,
-    backend: options.backend,
-    gpu: options.gpu ?? null,
-    log,
-    started_at: new Date().toISOString(),
-    secret,
+    ...{ id, pid: 0, port: null, model: model.id, model_path: model.path },
+    ...{ backend: options.backend, gpu: options.gpu ?? null, log: workerLogPath(id) },
+    ...{ started_at: new Date().toISOString(), on_demand: options.onDemand },
+    ...{ restarts: 0, last_error: null, keeper_pid: null, args, gave_up: false },
+    // Chosen here and kept in the record (0600): the keeper starts every later run with it.
+    secret: newWorkerSecret(),
   };
-  await writeState(workersDir(), state);
 
   // Interrupted (the daemon gave up, or its SSH session dropped): fail the spawn as a whole
   // rather than leave a worker nobody learns the port of.
@@ -128,24 +86,26 @@ export async function spawnWorker(
   const onSignal = (signal: NodeJS.Signals) => (interrupted = signal);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
+  let ran: number | undefined;
   try {
-    const port = await waitForReady(new LogFollower(log, offset), {
-      id,
+    const { pid, port } = await launchWorker({
+      ...{ id, program, args, secret: state.secret, log: state.log },
       timeoutMs: options.timeoutMs,
-      exited: () => exited,
+      started: (pid) => writeState(workersDir(), Object.assign(state, { pid })),
       interrupted: () => interrupted,
     });
-    const ready = { ...state, port };
+    ran = pid;
+    const keeper = options.restarts > 0 ? await startKeeper(id, options.restarts) : null;
+    const ready = { ...state, port, keeper_pid: keeper };
     await writeState(workersDir(), ready);
     return ready;
   } catch (err) {
-    // A spawn that fails leaves nothing behind: no process, no state file.
-    signalGroup(pid, 'SIGTERM');
-    if (!(await waitGone(pid, 3000))) signalGroup(pid, 'SIGKILL');
+    // A spawn that fails leaves nothing behind: no process (launchWorker stops a run that did
+    // not get ready; a ready one is stopped here), no state file.
+    if (ran !== undefined) signalGroup(ran, 'SIGKILL');
     await removeState(workersDir(), id);
     throw err;
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
-    child.unref();
   }
 }

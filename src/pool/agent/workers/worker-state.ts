@@ -30,7 +30,8 @@ export async function writeState(dir: string, state: WorkerRecord): Promise<void
  * The worker's state, or undefined when it has no file. A file that cannot be read or is not a
  * worker's state is WORKER_STATE_UNREADABLE: its worker may well run, and taking it for gone
  * would let a stop, a spawn or a model delete go ahead past it. A state file written by an agent
- * that gave workers no secret reads with `secret: null`.
+ * that is older than this one reads with what it lacks at its neutral value: no secret (`null`),
+ * no keeper, never restarted.
  */
 export async function readState(dir: string, id: string): Promise<WorkerRecord | undefined> {
   const path = statePath(dir, id);
@@ -51,8 +52,16 @@ export async function readState(dir: string, id: string): Promise<WorkerRecord |
   if (typeof state !== 'object' || state === null || typeof state.pid !== 'number') {
     throw unreadable(dir, id, 'not a worker state (no pid)', STOP_BY_HAND);
   }
-  const record = state as WorkerRecord;
-  return { ...record, secret: typeof record.secret === 'string' ? record.secret : null };
+  return {
+    ...(state as WorkerRecord),
+    secret: typeof state.secret === 'string' ? state.secret : null,
+    on_demand: state.on_demand === true,
+    restarts: typeof state.restarts === 'number' ? state.restarts : 0,
+    last_error: typeof state.last_error === 'string' ? state.last_error : null,
+    keeper_pid: typeof state.keeper_pid === 'number' ? state.keeper_pid : null,
+    args: Array.isArray(state.args) ? state.args : [],
+    gave_up: state.gave_up === true,
+  };
 }
 
 const STOP_BY_HAND =
@@ -67,9 +76,13 @@ function unreadable(dir: string, id: string, why: string, fix: string): RbeesErr
   );
 }
 
+/** The state file, its pid file, and any temporary file a writer killed mid-write left. */
 export async function removeState(dir: string, id: string): Promise<void> {
   await rm(statePath(dir, id), { force: true });
   await rm(join(dir, `${id}.pid`), { force: true });
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const temporary = names.filter((n) => n.startsWith(`.${id}.json.`) && n.endsWith('.tmp'));
+  await Promise.all(temporary.map((n) => rm(join(dir, n), { force: true })));
 }
 
 /** Every worker's state; the ones that cannot be read come apart, each with its error. */
@@ -102,13 +115,28 @@ export async function readAllStates(
 }
 
 /**
- * Alive and still ours: after a reboot the pid in a state file may belong to anything, and
- * `worker stop` must never signal a stranger, so the command line must name the model file.
+ * The worker process is alive and still ours: after a reboot the pid in a state file may belong
+ * to anything, and `worker stop` must never signal a stranger, so the command line must name the
+ * model file.
  */
+export async function workerAlive(state: WorkerRecord): Promise<boolean> {
+  return ours(state.pid, state.model_path);
+}
+
+/** Its keeper (`rbees-pool worker keep <id>`) is alive: the worker is between two runs. */
+export async function keeperAlive(state: WorkerRecord): Promise<boolean> {
+  return state.keeper_pid !== null && ours(state.keeper_pid, `worker keep ${state.id} `);
+}
+
+/** The worker is there for every purpose (stop, spawn's refusal, logs): running or restarting. */
 export async function isAlive(state: WorkerRecord): Promise<boolean> {
-  if ((await processState(state.pid)) !== 'running') return false;
-  const command = await processCommand(state.pid);
-  return command === null || command.includes(state.model_path);
+  return (await workerAlive(state)) || (await keeperAlive(state));
+}
+
+async function ours(pid: number, mark: string): Promise<boolean> {
+  if ((await processState(pid)) !== 'running') return false;
+  const command = await processCommand(pid);
+  return command === null || `${command} `.includes(mark);
 }
 
 const STATUS_TIMEOUT_MS = 1000;
@@ -143,20 +171,7 @@ export async function liveWorkers(
   const { states, unreadable } = await readAllStates(dir);
   for (const error of unreadable) process.stderr.write(`rbees-pool: ${error.message}\n`);
   const checked = await Promise.all(
-    states.map(async (state) => {
-      if (!(await isAlive(state))) return { state, entry: undefined };
-      const status =
-        state.port === null || state.secret === null
-          ? null
-          : await fetchStatus(state.port, state.secret);
-      const entry: AgentWorkerEntry = {
-        ...state,
-        status: state.port === null ? 'starting' : status === null ? 'unresponsive' : 'ready',
-        slots_total: status?.slots_total ?? null,
-        slots_busy: status?.slots_busy ?? null,
-      };
-      return { state, entry };
-    }),
+    states.map(async (state) => ({ state, entry: await entryOf(state) })),
   );
   const cleaned: string[] = [];
   for (const { state, entry } of checked) {
@@ -166,6 +181,26 @@ export async function liveWorkers(
   }
   const workers = checked.flatMap(({ entry }) => (entry === undefined ? [] : [entry]));
   return { workers: workers.sort((a, b) => a.id.localeCompare(b.id)), cleaned, unreadable };
+}
+
+/** How the worker is doing; undefined when it is gone for good (its entry is to be removed). */
+async function entryOf(state: WorkerRecord): Promise<AgentWorkerEntry | undefined> {
+  const entry = (status: WorkerEntry['status'], slots?: WorkerStatus | null): AgentWorkerEntry => ({
+    ...{ id: state.id, pid: state.pid, port: state.port, model: state.model },
+    ...{ model_path: state.model_path, backend: state.backend, gpu: state.gpu, log: state.log },
+    ...{ started_at: state.started_at, on_demand: state.on_demand, restarts: state.restarts },
+    ...{ last_error: state.last_error, secret: state.secret, status },
+    slots_total: slots?.slots_total ?? null,
+    slots_busy: slots?.slots_busy ?? null,
+  });
+  // Kept to say why it is not running, until someone stops it or spawns it again.
+  if (state.gave_up) return entry('failed');
+  if (!(await workerAlive(state))) {
+    return (await keeperAlive(state)) ? entry('restarting') : undefined;
+  }
+  if (state.port === null) return entry('starting');
+  const status = state.secret === null ? null : await fetchStatus(state.port, state.secret);
+  return entry(status === null ? 'unresponsive' : 'ready', status);
 }
 
 /** An entry for reports that others may see (`status`): everything but the secret. */

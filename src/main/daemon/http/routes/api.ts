@@ -11,8 +11,10 @@ import {
 } from '../../../../shared/api-schemas';
 import type { ClusterWorkers } from '../../cluster/cluster-workers';
 import type { LocalModels } from '../../cluster/local-models';
+import type { OnDemandWorkers } from '../../cluster/on-demand';
+import { onDemandLogs, onDemandWorkers } from '../../cluster/on-demand-view';
+import { LOCAL_HOST, type HostRegistry } from '../../hosts/host-registry';
 import type { DaemonMetrics } from '../../metrics';
-import type { WorkerSupervisor } from '../../cluster/worker-supervisor';
 import { ById, ERRORS, json } from '../route-schemas';
 
 const TAG = ['daemon'];
@@ -22,15 +24,17 @@ export function apiRoutes(
   app: FastifyInstance,
   deps: {
     models: LocalModels;
-    supervisor: WorkerSupervisor;
+    onDemand: OnDemandWorkers;
     cluster: ClusterWorkers;
+    hosts: HostRegistry;
     metrics: DaemonMetrics;
     modelsDir: string;
     version: string;
   },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  // This computer's model files, and what the hosts' workers serve (loaded by definition).
+  // This computer's model files (loaded: a worker of this computer serves it now), and what
+  // the other hosts' workers serve (loaded by definition).
   api.get(
     API.models,
     {
@@ -41,17 +45,20 @@ export function apiRoutes(
       },
     },
     async () => {
+      const serving = deps.cluster.list();
       const local = (await deps.models.list()).map((model) => ({
         id: model.id,
-        host: 'local',
+        host: LOCAL_HOST,
         size_bytes: model.sizeBytes,
-        loaded: deps.supervisor.get(model.id)?.state === 'ready',
+        loaded: serving.some((w) => w.host === LOCAL_HOST && w.model === model.id),
       }));
-      const served = deps.cluster
-        .models()
-        .filter((m) => !local.some((l) => l.id === m.id && m.host === 'local'))
-        .map((m) => ({ id: m.id, host: m.host, size_bytes: null, loaded: true }));
-      return { models: [...local, ...served] };
+      const served = serving
+        .filter((w) => w.host !== LOCAL_HOST || !local.some((l) => l.id === w.model))
+        .map((w) => ({ id: w.model, host: w.host, size_bytes: null, loaded: true }));
+      const unique = served.filter(
+        (m, i) => served.findIndex((o) => o.id === m.id && o.host === m.host) === i,
+      );
+      return { models: [...local, ...unique] };
     },
   );
 
@@ -60,11 +67,11 @@ export function apiRoutes(
     {
       schema: {
         tags: TAG,
-        summary: "List this computer's supervised workers",
+        summary: 'List the workers the daemon started on demand, on every host',
         response: { 200: json(WorkersResponseSchema, 'The workers.'), ...ERRORS },
       },
     },
-    async () => ({ workers: deps.supervisor.list() }),
+    async () => ({ workers: onDemandWorkers(deps.cluster, deps.onDemand) }),
   );
 
   api.get(
@@ -72,12 +79,14 @@ export function apiRoutes(
     {
       schema: {
         tags: TAG,
-        summary: "Read a supervised worker's recent log lines",
+        summary: "Read an on-demand worker's recent log lines",
         params: ById,
         response: { 200: json(WorkerLogLinesSchema, 'The last lines kept.'), ...ERRORS },
       },
     },
-    async (request) => ({ lines: deps.supervisor.logs(request.params.id) }),
+    async (request) => ({
+      lines: await onDemandLogs(deps.hosts, deps.cluster, request.params.id),
+    }),
   );
 
   api.get(

@@ -77,6 +77,7 @@ export function hostWorkerRoutes(
       if (spec.slots !== undefined) args.push('--slots', String(spec.slots));
       if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
       if (spec.ctx !== undefined) args.push('--ctx', String(spec.ctx));
+      if (spec.restarts !== undefined) args.push('--restarts', String(spec.restarts));
       const { secret: _secret, ...worker } = await spawnWorkerOn(runner, args);
       await changed(name);
       return reply.code(201).send(worker);
