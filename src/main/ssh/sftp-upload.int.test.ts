@@ -65,7 +65,9 @@ describe('uploadFile', () => {
     expect(existsSync(join(remoteDir, 'a.gguf.partial'))).toBe(false);
     expect(events.at(-1)).toMatchObject({ bytes: size, total: size });
     for (let i = 1; i < events.length - 1; i++) {
-      expect(events[i]!.at - events[i - 1]!.at).toBeGreaterThanOrEqual(99.9);
+      // `at` is read in the listener, a little after the meter's own clock (more so on a loaded
+      // machine): a margin of a few ms, not of a second event in between.
+      expect(events[i]!.at - events[i - 1]!.at).toBeGreaterThanOrEqual(95);
       expect(events[i]!.bytes).toBeGreaterThan(events[i - 1]!.bytes);
     }
   });

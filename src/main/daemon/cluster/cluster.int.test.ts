@@ -1,18 +1,17 @@
 /**
  * The daemon driving a real pool host end to end, only through its HTTP API: a Hugging Face
  * download on the host (cut once, resumed), a worker spawned there and answering the official
- * `openai` client through the SSH tunnel, its logs as SSE, uploads (refused, cut, whole), and the
- * host's link cut and restored. The host runs the built agent through a launcher.
+ * `openai` client through the SSH tunnel, its logs as SSE, uploads (refused, cut, whole). The
+ * host runs the built agent through a launcher. (Its link cut and restored: host-link.int.test.ts.)
  */
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels } from '../../../../scripts/test-models';
 import type { TestModels } from '../../../../scripts/test-models';
 import type { DaemonProcess } from '../../../../scripts/testing/daemon-process';
+import { daemonSse, followSse, putFile } from '../../../../scripts/testing/daemon-http';
 import { eventually } from '../../../../scripts/testing/eventually';
 import type { HfStandIn } from '../../../../scripts/testing/hf-stand-in';
 import { startPool } from '../../../../scripts/testing/pool-fixture';
@@ -21,10 +20,8 @@ import type { TestHost } from '../../../../scripts/testing/test-hosts';
 import { run } from '../../../../scripts/testing/test-hosts/proc';
 import { API } from '../../../shared/api';
 import type { ClusterSnapshot, HostSample } from '../../../shared/events';
-import type { HostInfo, HostModelsResponse, HostsResponse } from '../../../shared/hosts';
-import { decodeSse } from '../../../shared/sse';
+import type { HostModelsResponse } from '../../../shared/hosts';
 import type { SseMessage } from '../../../shared/sse';
-import { jsonLines, runCli } from '../../../../scripts/testing/cli-process';
 
 const REPO = 'TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF';
 const FILE = 'tinyllama-1.1b-chat-v1.0.Q8_0.gguf'; // the "script" test model
@@ -40,61 +37,6 @@ let models: TestModels;
 let dir: string;
 
 const hostModelsDir = (): string => join(host.home, '.rbees', 'models');
-
-/** An SSE endpoint's events until it ends (or `until` says stop). */
-async function sse(path: string, until?: (m: SseMessage) => boolean): Promise<SseMessage[]> {
-  const response = await fetch(`${daemon.url}${path}`, {
-    headers: { authorization: `Bearer ${daemon.token}` },
-  });
-  expect(response.status).toBe(200);
-  const messages: SseMessage[] = [];
-  for await (const message of decodeSse(response.body as AsyncIterable<Uint8Array>)) {
-    messages.push(message);
-    if (until?.(message)) break;
-  }
-  return messages;
-}
-
-async function hostState(): Promise<HostInfo | undefined> {
-  const list = (await daemon.call('GET', API.hosts)).json as unknown as HostsResponse;
-  return list.hosts.find((h) => h.name === HOST);
-}
-
-/** PUT a model's bytes; `cutAfter` sends that many bytes of it and drops the connection. */
-function upload(
-  file: string,
-  path: string,
-  cutAfter?: number,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    void stat(path).then(({ size }) => {
-      const req = request(`${daemon.url}${API.hostModel(HOST, file)}`, {
-        method: 'PUT',
-        headers: {
-          authorization: `Bearer ${daemon.token}`,
-          'content-type': 'application/octet-stream',
-          'content-length': size,
-        },
-      });
-      req.once('response', (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      if (cutAfter === undefined) {
-        // A refused body is answered at its first bytes and the connection closed: writing the
-        // rest may then fail (EPIPE) before the answer is read. Only no answer at all is an error.
-        req.once('error', (err) => setTimeout(() => reject(err), 2000).unref());
-        createReadStream(path).pipe(req);
-        return;
-      }
-      req.once('error', () => resolve({ status: 0, body: 'cut' }));
-      const stream = createReadStream(path, { end: cutAfter - 1 });
-      stream.on('data', (chunk) => req.write(chunk));
-      stream.once('end', () => setTimeout(() => req.destroy(), 200));
-    }, reject);
-  });
-}
 
 beforeAll(async () => {
   models = await ensureTestModels();
@@ -120,7 +62,7 @@ describe('a pool host through the daemon API', () => {
     });
     expect(started.status).toBe(202);
     const id = String(started.json.id);
-    const events = await sse(API.hostDownloadEvents(HOST, id));
+    const events = await daemonSse(daemon, API.hostDownloadEvents(HOST, id));
     const names = events.map((e) => e.event);
     expect(names[0]).toBe('start');
     expect(names.at(-1)).toBe('done');
@@ -154,10 +96,14 @@ describe('a pool host through the daemon API', () => {
         ref: `hf:${REPO}::file=${FILE}`,
       });
       const id = String(started.json.id);
-      const progress = await sse(API.hostDownloadEvents(HOST, id), (m) => m.event === 'progress');
+      const progress = await daemonSse(
+        daemon,
+        API.hostDownloadEvents(HOST, id),
+        (m) => m.event === 'progress',
+      );
       expect(progress.at(-1)?.event).toBe('progress');
       expect((await daemon.call('DELETE', API.hostDownload(HOST, id))).status).toBe(204);
-      const events = await sse(API.hostDownloadEvents(HOST, id));
+      const events = await daemonSse(daemon, API.hostDownloadEvents(HOST, id));
       expect(events.at(-1)?.event).toBe('error');
       expect(JSON.parse(events.at(-1)?.data ?? '{}')).toMatchObject({ code: 'CANCELLED' });
       const listed = (await daemon.call('GET', API.hostModels(HOST)))
@@ -170,23 +116,15 @@ describe('a pool host through the daemon API', () => {
     const again = await daemon.call('POST', API.hostDownloads(HOST), {
       ref: `hf:${REPO}::file=${FILE}`,
     });
-    const done = await sse(API.hostDownloadEvents(HOST, String(again.json.id)));
+    const done = await daemonSse(daemon, API.hostDownloadEvents(HOST, String(again.json.id)));
     expect(done.at(-1)?.event).toBe('done');
   }, 120_000);
 
   it('streams the cluster live: a snapshot, GPU samples, download progress; resumable', async () => {
     const stop = new AbortController();
     const seen: SseMessage[] = [];
-    const follow = async (lastEventId?: string, into = seen): Promise<void> => {
-      const response = await fetch(`${daemon.url}${API.events}`, {
-        headers: {
-          authorization: `Bearer ${daemon.token}`,
-          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-        },
-        signal: stop.signal,
-      });
-      for await (const m of decodeSse(response.body as AsyncIterable<Uint8Array>)) into.push(m);
-    };
+    const follow = (lastEventId?: string, into = seen) =>
+      followSse(daemon, API.events, into, { signal: stop.signal, lastEventId });
     const reading = follow().catch(() => undefined);
     const named = (event: string) => seen.filter((m) => m.event === event);
     try {
@@ -290,7 +228,7 @@ describe('a pool host through the daemon API', () => {
     });
     expect(reply.choices[0]?.message.content).toBe(models.scriptText);
     // The live state keeps that reply's decode rate for the worker list.
-    const [first] = await sse(API.events, () => true);
+    const [first] = await daemonSse(daemon, API.events, () => true);
     const snapshot = JSON.parse(first?.data ?? '{}') as ClusterSnapshot;
     const rates = snapshot.hosts.find((h) => h.info.name === HOST)?.worker_rates ?? {};
     expect(rates[workerId]).toBeGreaterThan(0);
@@ -301,7 +239,7 @@ describe('a pool host through the daemon API', () => {
       prompt: 'hi',
       max_tokens: 64,
     });
-    const events = await sse(API.taskEvents(String(task.json.job_id)));
+    const events = await daemonSse(daemon, API.taskEvents(String(task.json.job_id)));
     const startedEvent = events.find((e) => e.event === 'started');
     expect(JSON.parse(startedEvent?.data ?? '{}')).toMatchObject({
       host: HOST,
@@ -313,7 +251,7 @@ describe('a pool host through the daemon API', () => {
       .join('');
     expect(text).toBe(models.scriptText);
 
-    const logs = await sse(`${API.hostWorkerLogs(HOST, workerId)}?lines=50`);
+    const logs = await daemonSse(daemon, `${API.hostWorkerLogs(HOST, workerId)}?lines=50`);
     expect(logs.some((e) => e.event === 'log')).toBe(true);
     expect(logs.at(-1)?.event).toBe('logs_end');
 
@@ -328,12 +266,17 @@ describe('a pool host through the daemon API', () => {
   it('uploads a model: a non-GGUF body or a cut one leaves nothing, a whole one is verified', async () => {
     const notGguf = join(dir, 'notes.gguf');
     await run('sh', ['-c', `head -c 100000 /dev/urandom > ${notGguf}`]);
-    const refused = await upload('notes.gguf', notGguf);
+    const refused = await putFile(daemon, API.hostModel(HOST, 'notes.gguf'), notGguf);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('not a GGUF model');
 
     const size = (await stat(models.tiny)).size;
-    const cut = await upload('dropped.gguf', models.tiny, Math.floor(size / 2));
+    const cut = await putFile(
+      daemon,
+      API.hostModel(HOST, 'dropped.gguf'),
+      models.tiny,
+      Math.floor(size / 2),
+    );
     expect(cut.status).toBe(0);
     const leftovers = await eventually(
       async () => (await readdir(hostModelsDir())).filter((f) => f.startsWith('dropped')),
@@ -341,7 +284,7 @@ describe('a pool host through the daemon API', () => {
     );
     expect(leftovers).toEqual([]);
 
-    const whole = await upload('dropped.gguf', models.tiny);
+    const whole = await putFile(daemon, API.hostModel(HOST, 'dropped.gguf'), models.tiny);
     expect(whole.status).toBe(201);
     expect(JSON.parse(whole.body)).toMatchObject({ id: 'dropped', size_bytes: size });
     const listed = (await daemon.call('GET', API.hostModels(HOST)))
@@ -349,39 +292,9 @@ describe('a pool host through the daemon API', () => {
     expect(listed.models.map((m) => m.id)).toContain('dropped');
     expect((await readdir(hostModelsDir())).filter((f) => f.endsWith('.partial'))).toEqual([]);
 
-    const again = await upload('dropped.gguf', models.tiny);
+    const again = await putFile(daemon, API.hostModel(HOST, 'dropped.gguf'), models.tiny);
     expect(again.status).toBe(400);
     expect(again.body).toContain('already installed');
     expect((await daemon.call('DELETE', API.hostModel(HOST, 'dropped'))).status).toBe(204);
   }, 120_000);
-
-  it('lets llorch reach the host by the name it was added to the daemon with', async () => {
-    const status = await runCli(['pool', 'status', '--host', HOST, '--json'], {
-      RBEES_HOME: daemon.home,
-      SSH_AUTH_SOCK: '',
-    });
-    expect(status.stderr).toBe('');
-    expect(status.code).toBe(0);
-    expect(jsonLines(status.stdout).at(-1)).toMatchObject({
-      event: 'status',
-      gpus: [{ name: 'NVIDIA H200' }],
-    });
-  }, 60_000);
-
-  it('marks the host offline when its link is cut, and back online by itself', async () => {
-    await host.setLink(false);
-    try {
-      const offline = await eventually(
-        hostState,
-        (h) => h?.state === 'offline' || h?.state === 'reconnecting',
-        60_000,
-      );
-      expect(offline?.state).toMatch(/offline|reconnecting/);
-      expect(offline?.reason).toBeTruthy();
-    } finally {
-      await host.setLink(true);
-    }
-    const back = await eventually(hostState, (h) => h?.state === 'online', 60_000);
-    expect(back?.state).toBe('online');
-  }, 150_000);
 });

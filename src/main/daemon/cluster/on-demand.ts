@@ -162,6 +162,9 @@ export class OnDemandWorkers {
       ...['auto', '--model', modelId, '--id', onDemandId(host, modelId)],
       ...['--slots', String(slots), '--on-demand'],
       ...(threads === undefined ? [] : ['--threads', String(threads)]),
+      // This computer's workers end with this daemon, even when it crashes (its keeper too); a
+      // pool host's live on for the next daemon to adopt.
+      ...(host === LOCAL_HOST ? ['--parent-pid', String(process.pid)] : []),
     ];
   }
 

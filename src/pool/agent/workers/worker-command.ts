@@ -28,6 +28,7 @@ interface SpawnOptions {
   timeout?: number;
   restarts?: number;
   onDemand?: boolean;
+  parentPid?: number;
 }
 
 function spawnCommand({ out }: AgentContext): CliCommand {
@@ -81,6 +82,14 @@ function spawnCommand({ out }: AgentContext): CliCommand {
       ),
     )
     .option('--on-demand', 'started by the daemon for its jobs: the daemon stops it when idle')
+    .addOption(
+      intOption(
+        '--parent-pid <PID>',
+        'end the worker, and restart it no more, once this process is gone (this computer\'s daemon passes its own)',
+        1,
+        2 ** 31 - 1,
+      ),
+    )
     .runs<SpawnOptions>(async ([raw = ''], options) => {
       const kind = raw as WorkerBackend;
       if (options.model === '') throw new UsageError('--model <id> is required');
@@ -100,6 +109,7 @@ function spawnCommand({ out }: AgentContext): CliCommand {
         timeoutMs: (options.timeout ?? 300) * 1000,
         restarts: options.restarts ?? DEFAULT_RESTARTS,
         onDemand: options.onDemand ?? false,
+        parentPid: options.parentPid,
       });
       out.emit(
         {

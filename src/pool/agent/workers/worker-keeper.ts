@@ -16,7 +16,7 @@ import { resolveWorkerProgram } from '../install/install-layout';
 import { workersDir } from '../paths';
 import { processState, signalGroup } from './process-info';
 import { launchWorker, logNote } from './worker-launch';
-import { readState, writeState } from './worker-state';
+import { readState, removeState, writeState } from './worker-state';
 
 export const DEFAULT_RESTARTS = 5;
 export const BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000] as const;
@@ -82,6 +82,7 @@ export async function keepWorker(id: string, restarts: number): Promise<void> {
       }
       await Promise.race([sleep(WATCH_MS), stopped]);
     }
+    if (await parentGone(state)) return removeState(dir, id);
     inARow = running && readyAt !== null && Date.now() - readyAt >= STABLE_MS ? 1 : inARow + 1;
     const what: string = `worker ${id} (pid ${state.pid}) died: ${why}`;
     if (inARow > restarts) {
@@ -99,6 +100,7 @@ export async function keepWorker(id: string, restarts: number): Promise<void> {
     await Promise.race([sleep(delay), stopped]);
     const before = await mine();
     if (before === undefined) return;
+    if (await parentGone(before)) return removeState(dir, id);
     try {
       const run = await launchWorker({
         ...{ id, program: resolveWorkerProgram(), args: before.args, log: before.log },
@@ -141,4 +143,14 @@ async function adopt(dir: string, id: string): Promise<WorkerRecord | undefined>
     if (Date.now() > deadline) return undefined;
     await sleep(50);
   }
+}
+
+/**
+ * Spawned with `--parent-pid` (this computer's daemon) and that process is gone: the worker ended
+ * with it (its own parent watch), and starting it again would leave it to nobody.
+ */
+async function parentGone(state: WorkerRecord): Promise<boolean> {
+  const at = state.args.indexOf('--parent-pid');
+  const parent = at === -1 ? undefined : Number(state.args[at + 1]);
+  return parent !== undefined && (await processState(parent)) !== 'running';
 }

@@ -33,6 +33,11 @@ export interface SpawnOptions {
   restarts: number;
   /** Started by the daemon for its jobs (see WorkerState.on_demand). */
   onDemand: boolean;
+  /**
+   * The worker ends, and its keeper stops starting it again, once this process is gone: this
+   * computer's daemon passes its own pid, so that its workers end with it even when it crashes.
+   */
+  parentPid?: number;
 }
 
 export async function spawnWorker(
@@ -70,6 +75,7 @@ export async function spawnWorker(
   if (options.gpu !== undefined) args.push('--gpu', String(options.gpu));
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (options.ctx !== undefined) args.push('--ctx', String(options.ctx));
+  if (options.parentPid !== undefined) args.push('--parent-pid', String(options.parentPid));
 
   const state: WorkerRecord & { secret: string } = {
     ...{ id, pid: 0, port: null, model: model.id, model_path: model.path },
