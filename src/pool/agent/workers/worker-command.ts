@@ -85,7 +85,7 @@ function spawnCommand({ out }: AgentContext): CliCommand {
     .addOption(
       intOption(
         '--parent-pid <PID>',
-        'end the worker, and restart it no more, once this process is gone (this computer\'s daemon passes its own)',
+        "end the worker, and restart it no more, once this process is gone (this computer's daemon passes its own)",
         1,
         2 ** 31 - 1,
       ),
