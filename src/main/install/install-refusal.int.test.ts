@@ -6,6 +6,7 @@
  * directory that appears after the probe is refused too.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +175,22 @@ describe('on the host, as the unpack and the swap act', () => {
     const sent = await execWithStdin(session, unpackCommand('~/report'), await tinyPayload());
     expect(sent.result).toMatchObject({ code: 86, stdout: 'refused=new\n' });
     expect(await contents('report.new')).toEqual(THESIS);
+  });
+
+  it('sends a payload whose tar is done before the channel opens (Node drops an unread stdout)', async () => {
+    const payload = await tinyPayload();
+    // The real session, its channel opened only once the local tar has exited.
+    const late = Object.create(session) as SshSession;
+    late.openChannel = async (command) => {
+      await once(payload, 'close').catch(() => undefined);
+      return session.openChannel(command);
+    };
+    const sent = await execWithStdin(late, unpackCommand('~/late'), payload);
+    expect(sent.result, sent.result.stderr).toMatchObject({ code: 0 });
+    expect((await readdir(join(host.home, 'late.new'))).sort()).toEqual([
+      'package.json',
+      'rbees-pool',
+    ]);
   });
 
   it('replaces an empty dir, a missing one and an agent', async () => {

@@ -3,7 +3,7 @@
  * payload on stdin, so one channel carries it), the check of the new dir, and the swap.
  */
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { RbeesError } from '../../shared/errors';
 import { AGENT_DIR, idProblem } from '../../shared/ids';
 import { quoteDir, shellQuote } from '../ssh';
@@ -180,18 +180,30 @@ export async function execWithStdin(
   payload: Readable,
   signal?: AbortSignal,
 ): Promise<{ result: ExecResult; bytes: number }> {
+  // Held before the first await: Node discards what a child process printed to a stdout nobody
+  // reads when it exits (child_process flushStdio), so a small payload's tar that is done before
+  // the channel opens would otherwise arrive as an empty stream (the remote gzip: "unexpected end
+  // of file"). The PassThrough keeps it, and backpressure still reaches the source.
+  const held = payload.pipe(new PassThrough());
+  payload.on('error', (err: Error) => held.destroy(err));
   // The session's own channel opener: the one place that makes a command safe for any login shell.
-  const channel = await session.openChannel(command);
+  let channel: Awaited<ReturnType<SshSession['openChannel']>>;
+  try {
+    channel = await session.openChannel(command);
+  } catch (err) {
+    payload.destroy();
+    throw err;
+  }
   let bytes = 0;
   let stdout = '';
   let stderr = '';
   let code: number | null = null;
   let failure: Error | null = null;
-  payload.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  held.on('data', (chunk: Buffer) => (bytes += chunk.length));
   // A remote tar that dies early closes the channel under the pipe: that is an exit code to
   // report, not an unhandled 'error' event.
   channel.on('error', (err: Error) => (failure ??= err));
-  payload.on('error', (err: Error) => (failure ??= err));
+  held.on('error', (err: Error) => (failure ??= err));
   channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   channel.on('exit', (c: number | null) => (code = c));
@@ -200,14 +212,15 @@ export async function execWithStdin(
     channel.close();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  payload.pipe(channel);
+  held.pipe(channel);
   try {
     await new Promise<void>((resolve) => channel.once('close', () => resolve()));
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    payload.unpipe(channel);
+    held.unpipe(channel);
     // Ends the local tar too (EPIPE) when the remote side stopped reading first.
     payload.destroy();
+    held.destroy();
   }
   if (signal?.aborted) throw new RbeesError('CANCELLED', `${session.host.name}: install cancelled`);
   if (code === null && failure !== null) {
