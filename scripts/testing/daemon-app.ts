@@ -52,13 +52,14 @@ export async function buildDaemonApp(): Promise<DaemonApp> {
   const hosts = new HostRegistry({ home: dir, hosts: store.hosts, bundleDir: dir });
   const cluster = new ClusterWorkers({ hosts, logger, onChange: () => {} });
   const events = new ClusterEvents();
+  const followers = new AgentFollowers({ perHost: 6 });
+  const monitor = new ClusterMonitor({ hosts, events, followers, logger });
   const onDemand = new OnDemandWorkers({
     ...{ hosts, cluster, models, state: () => events.state, logger },
+    statusRead: (name) => monitor.statusRead(name),
     ...{ freeVram: () => null, idleMs: 1000, slots: 1, threads: undefined },
   });
   const jobs = new Jobs({ starter: onDemand, cluster, logger, metrics });
-  const followers = new AgentFollowers({ perHost: 6 });
-  const monitor = new ClusterMonitor({ hosts, events, followers, logger });
   const app = createServer({
     ...{ token, allowedHosts: () => new Set([host]), jobs, hosts, cluster },
     ...{ events, monitor, followers },

@@ -112,6 +112,7 @@ async function wire(
   metrics.bindCluster({ state: () => events.state, onScrape: () => monitor.watch() });
   const onDemand = new OnDemandWorkers({
     ...{ hosts: pool, cluster, models, state: () => events.state, logger },
+    statusRead: (host) => monitor.statusRead(host),
     freeVram: (host, gpu) => freeVram(events.state, host, gpu),
     idleMs: config.workerIdleS * 1000,
     slots: config.workerSlots,

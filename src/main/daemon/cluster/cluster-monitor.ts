@@ -18,7 +18,8 @@ import type { Logger } from '../logger';
  */
 export class ClusterMonitor {
   private timer: NodeJS.Timeout | undefined;
-  private readonly sampling = new Set<string>();
+  /** The status reads under way, by host. */
+  private readonly sampling = new Map<string, Promise<void>>();
   private readonly following = new Map<string, AbortController>();
   private lastRound = 0;
   private closed = false;
@@ -70,6 +71,11 @@ export class ClusterMonitor {
     this.hostReachable(host);
   }
 
+  /** Resolves when the host's status read under way ends (at once when none is); never rejects. */
+  statusRead(host: string): Promise<void> {
+    return this.sampling.get(host) ?? Promise.resolve();
+  }
+
   /** A download, upload or delete changed the host's models: tell the UI, refresh the status. */
   modelsChanged(host: string): void {
     this.deps.events.publish({ type: 'models_changed', data: { host } });
@@ -99,9 +105,15 @@ export class ClusterMonitor {
   }
 
   /** One status read; a host whose previous read is still running is skipped, not queued. */
-  private async sample(host: string): Promise<void> {
-    if (this.sampling.has(host) || this.closed) return;
-    this.sampling.add(host);
+  private sample(host: string): Promise<void> {
+    const running = this.sampling.get(host);
+    if (running || this.closed) return running ?? Promise.resolve();
+    const read = this.read(host).finally(() => this.sampling.delete(host));
+    this.sampling.set(host, read);
+    return read;
+  }
+
+  private async read(host: string): Promise<void> {
     const { events } = this.deps;
     try {
       const status = await this.deps.hosts.status(host);
@@ -116,8 +128,6 @@ export class ClusterMonitor {
       if (err instanceof RbeesError && err.code === 'NOT_FOUND') return;
       const error = toErrorBody(err);
       events.publish({ type: 'host_status_error', data: { host, at: Date.now(), error } });
-    } finally {
-      this.sampling.delete(host);
     }
   }
 

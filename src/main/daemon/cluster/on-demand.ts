@@ -21,6 +21,8 @@ export interface OnDemandOptions {
   models: Pick<LocalModels, 'list'>;
   /** The cluster's live state: which pool host has which model file. */
   state: () => ClusterSnapshot;
+  /** Resolves when the host's status read under way ends (ClusterMonitor.statusRead). */
+  statusRead: (host: string) => Promise<void>;
   freeVram: FreeVram;
   logger: Logger;
   /** RBEES_WORKER_IDLE_S, in ms. */
@@ -59,12 +61,14 @@ export class OnDemandWorkers {
 
   /**
    * The model files of every host that can serve: this computer's folder (re-read at most every
-   * LOCAL_MODELS_TTL_MS unless `fresh`), and the pool hosts' files as their agents last listed.
+   * LOCAL_MODELS_TTL_MS unless `fresh`), and the pool hosts' files as their agents last listed;
+   * `fresh` also waits for the first status of a host that just came online.
    */
   async files(fresh: boolean): Promise<ModelFile[]> {
     const cached = this.local;
     if (fresh || !cached || Date.now() - cached.at >= LOCAL_MODELS_TTL_MS) {
-      this.local = { at: Date.now(), list: await this.deps.models.list() };
+      const [list] = await Promise.all([this.deps.models.list(), fresh && this.firstStatuses()]);
+      this.local = { at: Date.now(), list };
     }
     return this.knownFiles();
   }
@@ -108,6 +112,18 @@ export class OnDemandWorkers {
     );
   }
 
+  /**
+   * Waits for the status reads of the pool hosts that can serve but were never read (one just
+   * added or back): until then their files are unknown, and a job would be refused or placed as
+   * if they had none.
+   */
+  private async firstStatuses(): Promise<void> {
+    const unread = this.deps
+      .state()
+      .hosts.filter((h) => canServe(h.info) && h.info.name !== LOCAL_HOST && !h.status);
+    await Promise.all(unread.map((h) => this.deps.statusRead(h.info.name)));
+  }
+
   private knownFiles(): ModelFile[] {
     const local = (this.local?.list ?? []).map((m) => ({ id: m.id, host: LOCAL_HOST }));
     const pool = this.deps
@@ -117,9 +133,13 @@ export class OnDemandWorkers {
     return [...local, ...pool];
   }
 
-  /** This computer first, then the most free VRAM; the next host is tried when one refuses. */
+  /**
+   * This computer first, then the most free VRAM, then the order the hosts were added in; the
+   * next host is tried when one refuses.
+   */
   private async startOnBestHost(modelId: string, chosen: (host: string) => void): Promise<void> {
     const { cluster, freeVram } = this.deps;
+    await this.firstStatuses();
     const hosts = [
       ...new Set(
         this.knownFiles()

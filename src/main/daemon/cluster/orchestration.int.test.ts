@@ -12,6 +12,7 @@ import {
   startPool,
   type PoolFixture,
 } from '../../../../scripts/testing/pool-fixture';
+import type { TestHost } from '../../../../scripts/testing/test-hosts';
 import { API } from '../../../shared/api';
 import type { HostsResponse, HostWorkersResponse } from '../../../shared/hosts';
 import type { JobRecord, TaskAccepted } from '../../../shared/inference';
@@ -27,11 +28,10 @@ beforeAll(async () => {
   pool = await startPool({ hosts: { count: 2 }, daemon: { env: { RBEES_WORKER_SLOTS: '1' } } });
   const [a, b] = pool.hosts;
   if (!a || !b) throw new Error('two test hosts expected');
-  // The files are there before the hosts are added: their first status lists them.
+  // The files are there before the hosts are added (by the first test): their first status
+  // lists them.
   await putModelOnHost(a, models.scriptSlow, `${MODEL}.gguf`);
   await putModelOnHost(b, models.scriptSlow, `${MODEL}.gguf`);
-  await pool.register('a', a);
-  await pool.register('b', b);
 }, 120_000);
 
 afterAll(async () => {
@@ -77,15 +77,20 @@ async function oneWorkerEach(): Promise<void> {
 
 describe('orchestration across pool hosts', () => {
   it('starts a worker where the model file is, then spreads jobs over two workers', async () => {
-    expect(await workersOf('a')).toEqual([]);
+    const [a, b] = pool.hosts as [TestHost, TestHost];
     // The live events carry each of the job's status changes.
     const watch = new AbortController();
     const events = await fetch(`${pool.daemon.url}${API.events}`, {
       headers: { authorization: `Bearer ${pool.daemon.token}` },
       signal: watch.signal,
     });
+    // A job sent the moment its host is added: the host's first status, still being read, has
+    // the file (the daemon waits for it rather than answer MODEL_NOT_FOUND).
+    await pool.register('a', a);
     const first = await ended(await submit(4));
     expect(first).toMatchObject({ status: 'succeeded', host: 'a' });
+    // Its worker is the one the daemon started for it.
+    expect((await workersOf('a')).map((w) => w.on_demand)).toEqual([true]);
     const statuses: string[] = [];
     for await (const message of decodeSse(events.body as AsyncIterable<Uint8Array>)) {
       if (message.event !== 'job') continue;
@@ -95,7 +100,8 @@ describe('orchestration across pool hosts', () => {
     }
     watch.abort();
     expect(statuses).toEqual(['queued', 'running', 'succeeded']);
-    // Someone starts a second worker on b: jobs now spread over both, none lost.
+    // Someone adds b and starts a second worker there: jobs now spread over both, none lost.
+    await pool.register('b', b);
     const spawned = await call('POST', API.hostWorkers('b'), { backend: 'cpu', model: MODEL });
     expect(spawned.status).toBe(201);
     const ids = await Promise.all(Array.from({ length: 6 }, () => submit(24)));
