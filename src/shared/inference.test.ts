@@ -22,11 +22,10 @@ describe('request validation (SYS-5.4 limits)', () => {
   });
 
   it('names the bad field', () => {
-    expect(problem({ ...valid, max_tokens: 5000 })).toMatch(/^Invalid request\. max_tokens: /);
+    expect(problem({ ...valid, max_tokens: 2 ** 21 })).toMatch(/^Invalid request\. max_tokens: /);
     expect(problem({ ...valid, max_tokens: 0 })).toContain('max_tokens');
     expect(problem({ ...valid, temperature: 2.5 })).toContain('temperature');
     expect(problem({ ...valid, prompt: '' })).toContain('prompt');
-    expect(problem({ ...valid, prompt: 'x'.repeat(32769) })).toContain('prompt');
     expect(problem({ ...valid, stop: ['a', 'b', 'c', 'd', 'e'] })).toContain('stop');
     expect(problem({ prompt: 'x', max_tokens: 1 })).toContain('job_id');
     expect(problem('not an object')).toContain('body');

@@ -2,40 +2,126 @@ import { z } from 'zod';
 import type { ChatMessage, StopReason } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
-/** The subset of OpenAI's request fields rbees honours; unknown fields are accepted and ignored. */
+/**
+ * A field OpenAI defines that rbees does not honour: accepted only when it asks for nothing (
+ * absent, null, or its "off" value), else refused by name with why, never silently dropped.
+ */
+function refused(why: string, off: (value: unknown) => boolean = () => false) {
+  return z
+    .unknown()
+    .refine((value) => value === undefined || value === null || off(value), { message: why })
+    .optional()
+    .meta({ description: `Not supported: ${why}` });
+}
+
+const emptyArray = (value: unknown) => Array.isArray(value) && value.length === 0;
+const penalty = z.number().min(LIMITS.penalty.min).max(LIMITS.penalty.max).nullish();
+
+/**
+ * OpenAI's request fields rbees honours, the llama-server sampling extensions (`top_k`, `min_p`,
+ * `repeat_penalty`), and the fields it refuses by name; other unknown fields are ignored.
+ */
 const Common = {
   model: z.string().min(1),
-  max_tokens: z.int().min(1).max(LIMITS.maxTokens).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().gt(0).max(1).optional(),
+  max_tokens: z.int().min(1).max(LIMITS.maxTokens).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  top_k: z.int().min(0).nullish(),
+  min_p: z.number().min(0).max(1).nullish(),
+  repeat_penalty: z.number().gt(0).max(2).nullish(),
+  presence_penalty: penalty,
+  frequency_penalty: penalty,
   stop: z
     .union([z.string().min(1), z.array(z.string().min(1)).max(LIMITS.stopSequences)])
     .nullish(),
   seed: z.int().min(0).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  /** The end user, as OpenAI defines it: kept with nothing else (rbees has no abuse monitor). */
+  user: z.string().max(256).nullish(),
   n: z.literal(1, { message: 'rbees returns one choice: use n=1' }).nullish(),
+  logit_bias: refused('logit_bias is not supported: leave it out', (v) => {
+    return typeof v === 'object' && v !== null && Object.keys(v).length === 0;
+  }),
 };
 
-const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+/** A content part as parsed; parts other than text are refused by `textOnly` below. */
+const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
+
+/**
+ * Text parts only (no model served here reads images, audio or files yet). Checked on the message
+ * rather than in the content's union, so that the refusal names the part, not the union.
+ */
+function textOnly(
+  ctx: z.core.ParsePayload<{ content: string | null | { type: string; text?: string }[] }>,
+) {
+  const { content } = ctx.value;
+  if (!Array.isArray(content)) return;
+  content.forEach((part, i) => {
+    if (part.type === 'text' && typeof part.text === 'string') return;
+    ctx.issues.push({
+      code: 'custom',
+      input: part,
+      path: ['content', i, part.type === 'text' ? 'text' : 'type'],
+      message:
+        part.type === 'text'
+          ? 'a text part needs its "text"'
+          : `"${part.type}" parts are not supported: rbees' models read text only; send text parts`,
+    });
+  });
+}
+
+const Role = z.enum(['system', 'developer', 'user', 'assistant'], {
+  error: (issue) =>
+    issue.input === 'tool' || issue.input === 'function'
+      ? `"${String(issue.input)}" messages answer tool calls, which rbees does not run yet`
+      : 'role must be one of system, developer, user, assistant',
+});
 
 export const ChatCompletionRequestSchema = z.looseObject({
   ...Common,
-  max_completion_tokens: z.int().min(1).max(LIMITS.maxTokens).optional(),
+  max_completion_tokens: z.int().min(1).max(LIMITS.maxTokens).nullish(),
   messages: z
     .array(
-      z.looseObject({
-        role: z.enum(['system', 'developer', 'user', 'assistant']),
-        content: z.union([z.string(), z.array(TextPart), z.null()]),
-      }),
+      z
+        .looseObject({
+          role: Role,
+          content: z.union([z.string(), z.array(ContentPart), z.null()]),
+          tool_calls: refused(
+            'assistant tool calls need tools, which rbees does not run yet',
+            emptyArray,
+          ),
+          audio: refused('audio is not supported'),
+        })
+        .check(textOnly),
     )
     .min(1),
+  tools: refused('rbees does not run tools yet: leave tools out', emptyArray),
+  tool_choice: refused('rbees does not run tools yet: leave tool_choice out', (v) => v === 'none'),
+  functions: refused('rbees does not run functions yet: leave functions out', emptyArray),
+  function_call: refused('rbees does not run functions yet', (v) => v === 'none'),
+  response_format: refused(
+    'only {"type": "text"} is supported yet: json_object and json_schema are not',
+    (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
+  ),
+  logprobs: refused('logprobs are not supported: set logprobs to false', (v) => v === false),
+  top_logprobs: refused('logprobs are not supported: leave top_logprobs out', (v) => v === 0),
+  audio: refused('audio output is not supported: rbees answers in text'),
+  modalities: refused('only the "text" modality is supported', (v) => {
+    return Array.isArray(v) && v.every((m) => m === 'text');
+  }),
+  prediction: refused('predicted outputs are not supported: leave prediction out'),
+  web_search_options: refused('web search is not supported: leave web_search_options out'),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
 export const CompletionRequestSchema = z.looseObject({
   ...Common,
   prompt: z.union([z.string().min(1), z.tuple([z.string().min(1)])]),
+  echo: refused('echo is not supported: set it to false', (v) => v === false),
+  best_of: refused('best_of is not supported: rbees makes one completion', (v) => v === 1),
+  suffix: refused('suffix (fill in the middle) is not supported: leave it out'),
+  logprobs: refused('logprobs are not supported: leave logprobs out', (v) => v === 0),
 });
 export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 
@@ -49,19 +135,27 @@ export function chatMessagesFromOpenAi(messages: ChatCompletionRequest['messages
     content:
       typeof message.content === 'string'
         ? message.content
-        : (message.content ?? []).map((part) => part.text).join(''),
+        : (message.content ?? []).map((part) => part.text ?? '').join(''),
   }));
 }
 
-/** Sampling fields shared by both endpoints, in the task API's terms. */
+/** Sampling fields shared by both endpoints, in the task API's terms (null is "not given"). */
 export function samplingFromOpenAi(request: ChatCompletionRequest | CompletionRequest) {
   const stop = request.stop == null ? undefined : [request.stop].flat();
+  const given = {
+    top_p: request.top_p,
+    top_k: request.top_k,
+    min_p: request.min_p,
+    repetition_penalty: request.repeat_penalty,
+    presence_penalty: request.presence_penalty,
+    frequency_penalty: request.frequency_penalty,
+    seed: request.seed,
+    stop,
+  };
   return {
     temperature: request.temperature ?? DEFAULT_TEMPERATURE,
-    ...(request.top_p !== undefined ? { top_p: request.top_p } : {}),
-    ...(stop ? { stop } : {}),
-    ...(request.seed != null ? { seed: request.seed } : {}),
-  };
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value != null)),
+  } as { temperature: number } & { [K in keyof typeof given]?: NonNullable<(typeof given)[K]> };
 }
 
 export type FinishReason = 'stop' | 'length';

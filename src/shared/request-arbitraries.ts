@@ -79,9 +79,15 @@ const openAiCommon = optional({
   stream: fc.oneof(fc.boolean(), fc.constant(null)),
   stream_options: fc.oneof(fc.record({ include_usage: fc.boolean() }), fc.constant(null)),
   n: fc.constantFrom(1, null),
-  // OpenAI's other fields are accepted and kept as they are.
+  top_k: fc.oneof(fc.nat(), fc.constant(null)),
+  min_p: double(0, 1),
+  presence_penalty: double(LIMITS.penalty.min, LIMITS.penalty.max),
+  frequency_penalty: double(LIMITS.penalty.min, LIMITS.penalty.max),
   user: anyText(),
-  logprobs: fc.boolean(),
+  // A field rbees does not honour is accepted only as asking for nothing.
+  logit_bias: fc.constantFrom({}, null),
+  // Fields OpenAI does not define are accepted and kept as they are.
+  metadata: fc.dictionary(plainName, anyText(), { maxKeys: 2 }),
 });
 
 export const validChatCompletion = fc

@@ -7,7 +7,7 @@ import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
  */
 export const ChatMessageSchema = z.object({
   role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(LIMITS.promptChars),
+  content: z.string(),
 });
 
 /** Sampling options accepted by every inference entry point. */
@@ -20,15 +20,18 @@ export const SamplingSchema = z.object({
     .default(DEFAULT_TEMPERATURE),
   top_p: z.number().gt(0).max(1).optional(),
   top_k: z.int().min(0).optional(),
+  min_p: z.number().min(0).max(1).optional(),
   // 0 would divide llama.cpp's logits by zero.
   repetition_penalty: z.number().gt(0).max(2).optional(),
+  presence_penalty: z.number().min(LIMITS.penalty.min).max(LIMITS.penalty.max).optional(),
+  frequency_penalty: z.number().min(LIMITS.penalty.min).max(LIMITS.penalty.max).optional(),
   stop: z.array(z.string().min(1)).max(LIMITS.stopSequences).optional(),
   seed: z.int().min(0).optional(),
 });
 
 /** Exactly one of a raw prompt or chat messages (formatted with the model's chat template). */
 const InputSchema = z.object({
-  prompt: z.string().min(1).max(LIMITS.promptChars).optional(),
+  prompt: z.string().min(1).optional(),
   messages: z.array(ChatMessageSchema).min(1).optional(),
 });
 

@@ -86,7 +86,7 @@ export function inferCommand(ctx: CtlContext): CliCommand {
     .addOption(
       intOption(
         '--max-tokens <N>',
-        `at most this many tokens (default ${DEFAULT_MAX_TOKENS}, max ${LIMITS.maxTokens})`,
+        `at most this many tokens (default ${DEFAULT_MAX_TOKENS}; the room left in the context caps it)`,
         1,
         LIMITS.maxTokens,
       ),

@@ -23,9 +23,24 @@ describe('daemon configuration', () => {
       workerIdleS: 600,
       queueCapacity: 100,
       heartbeatS: 15,
+      allowedHosts: [],
     });
     expect(statSync(join(dir, 'models')).isDirectory()).toBe(true);
     expect(statSync(join(dir, 'logs')).isDirectory()).toBe(true);
+  });
+
+  it('reads RBEES_ALLOWED_HOSTS as a comma list, refusing what is not a host name', () => {
+    const given = ' Host.Docker.Internal, nas.lan,,[::2] ';
+    expect(resolveConfig({ RBEES_HOME: home(), RBEES_ALLOWED_HOSTS: given }).allowedHosts).toEqual([
+      'host.docker.internal',
+      'nas.lan',
+      '[::2]',
+    ]);
+    for (const bad of ['http://nas.lan', 'nas.lan:8080', 'a b', '-x.lan', 'nas.lan/']) {
+      expect(() => resolveConfig({ RBEES_HOME: home(), RBEES_ALLOWED_HOSTS: bad })).toThrow(
+        `RBEES_ALLOWED_HOSTS: "${bad}" is not a host name.`,
+      );
+    }
   });
 
   it('creates a token once, mode 0600, and reuses it', () => {

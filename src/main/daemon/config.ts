@@ -11,6 +11,8 @@ export interface DaemonConfig {
   modelsDir: string;
   logsDir: string;
   host: string;
+  /** RBEES_ALLOWED_HOSTS: more names the Host check accepts (lower case, no port). */
+  allowedHosts: string[];
   port: number;
   token: string;
   /** Seconds a worker may sit idle before it is unloaded. */
@@ -44,6 +46,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
     modelsDir,
     logsDir,
     host: env.RBEES_HOST ?? '127.0.0.1',
+    allowedHosts: hostNamesFromEnv(env, 'RBEES_ALLOWED_HOSTS'),
     port: intFromEnv(env, 'RBEES_PORT', DEFAULT_PORT, 0, 65535),
     token: env.RBEES_TOKEN ?? loadOrCreateToken(home),
     workerIdleS: intFromEnv(env, 'RBEES_WORKER_IDLE_S', 600, 1, 86400 * 30),
@@ -58,6 +61,28 @@ export function resolveConfig(env: NodeJS.ProcessEnv = process.env): DaemonConfi
     followersPerHost: intFromEnv(env, 'RBEES_FOLLOWERS_PER_HOST', 6, 1, 1000),
     hfEndpoint: env.HF_ENDPOINT || undefined,
   };
+}
+
+/** A DNS name or an IPv4 address, or an IPv6 one in brackets: what a Host header names. */
+const HOST_NAME =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+
+/** A comma list of host names (`a.lan, host.docker.internal`); each checked, none with a port. */
+function hostNamesFromEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  const names = (env[name] ?? '')
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
+  for (const host of names) {
+    if (!HOST_NAME.test(host) || host.length > 253) {
+      throw new RbeesError(
+        'BAD_REQUEST',
+        `${name}: "${host}" is not a host name. Give names as a browser's address bar shows ` +
+          'them, without scheme or port, separated by commas: host.docker.internal,nas.lan',
+      );
+    }
+  }
+  return names;
 }
 
 function intFromEnv(

@@ -121,7 +121,7 @@ describe('rbees-orcd with real workers', () => {
     const response = await fetch(`${daemon.url}/v2/tasks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'script', prompt: 'x', max_tokens: 5000 }),
+      body: JSON.stringify({ model: 'script', prompt: 'x', max_tokens: 0 }),
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };

@@ -178,7 +178,7 @@ async function wire(
   });
 
   const port = await listen(app, config.host, config.port, options.portFallback ?? false);
-  hosts = allowedHosts(config.host, port);
+  hosts = allowedHosts(config.host, port, config.allowedHosts);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url }, 'rbees-orcd listening');
   monitor.start();

@@ -29,10 +29,15 @@ describe('toChatHistory', () => {
 });
 
 describe('sampling and stop mapping', () => {
-  it('maps repetition_penalty', () => {
-    expect(toRepeatPenalty(undefined)).toBeUndefined();
-    expect(toRepeatPenalty(1)).toBe(false);
-    expect(toRepeatPenalty(1.2)).toEqual({ penalty: 1.2 });
+  it('maps repetition_penalty and the OpenAI penalties', () => {
+    expect(toRepeatPenalty({})).toBeUndefined();
+    expect(toRepeatPenalty({ repetition_penalty: 1 })).toBe(false);
+    expect(toRepeatPenalty({ presence_penalty: 0, frequency_penalty: 0 })).toBe(false);
+    expect(toRepeatPenalty({ repetition_penalty: 1.2 })).toEqual({ penalty: 1.2 });
+    expect(toRepeatPenalty({ presence_penalty: -0.5, frequency_penalty: 1.5 })).toEqual({
+      presencePenalty: -0.5,
+      frequencyPenalty: 1.5,
+    });
   });
 
   it('maps node-llama-cpp stop reasons', () => {

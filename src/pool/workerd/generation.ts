@@ -12,6 +12,7 @@ import {
 } from 'node-llama-cpp';
 import { RbeesError } from '../../shared/errors';
 import type { ChatMessage, ExecuteRequest, StopReason } from '../../shared/inference';
+import { promptRoom } from '../../shared/limits';
 import { StopMatcher } from './stop-matcher';
 
 /** A request checked against the model before any slot is taken or any byte is streamed. */
@@ -20,12 +21,16 @@ export interface PreparedRequest {
   /** Set for `messages` requests: the chat, ending with the turn the model writes. */
   history: ChatHistoryItem[] | undefined;
   promptTokens: number;
+  /** `max_tokens`, capped by the room the prompt leaves in the context. */
+  maxTokens: number;
 }
 
 /**
  * Tokenizes the input to report its size and to refuse one that does not fit: node-llama-cpp would
  * otherwise silently drop the start of a long prompt (or the oldest chat turns). The last tenth of
- * the context is kept for the reply, as node-llama-cpp's own context shift does.
+ * the context is kept for the reply, as node-llama-cpp's own context shift does. A reply budget
+ * past the room left is served up to the room and ends as `max_tokens` (as llama-server and
+ * Ollama do), rather than shift the context and lose the prompt's start.
  */
 export function prepareRequest(
   req: ExecuteRequest,
@@ -45,7 +50,7 @@ export function prepareRequest(
     promptTokens =
       model.tokenize(prompt, false, bos ? 'trimLeadingSpace' : undefined).length + (bos ? 1 : 0);
   }
-  const room = contextSize - Math.max(1, Math.floor(contextSize / 10));
+  const room = promptRoom(contextSize);
   if (promptTokens > room) {
     const field = history === undefined ? 'prompt' : 'messages';
     throw new RbeesError(
@@ -55,7 +60,12 @@ export function prepareRequest(
       { fields: [field], prompt_tokens: promptTokens, context_size: contextSize },
     );
   }
-  return { req, history, promptTokens };
+  return {
+    req,
+    history,
+    promptTokens,
+    maxTokens: Math.min(req.max_tokens, contextSize - promptTokens),
+  };
 }
 
 export interface GenerationHooks {
@@ -95,12 +105,13 @@ export async function runGeneration(
     signal: stops === undefined ? signal : AbortSignal.any([signal, stopHere.signal]),
     // Resolve with the partial text on abort instead of throwing: the stream ends cleanly.
     stopOnAbortSignal: true,
-    maxTokens: req.max_tokens,
+    maxTokens: prepared.maxTokens,
     temperature: req.temperature,
     topP: req.top_p,
     topK: req.top_k,
+    minP: req.min_p,
     seed: req.seed,
-    repeatPenalty: toRepeatPenalty(req.repetition_penalty),
+    repeatPenalty: toRepeatPenalty(req),
   };
   const reason = await generate(prepared, sequence, chatWrapper, options);
   if (stops?.stopped) return 'stop_sequence';
@@ -151,12 +162,23 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
   return history;
 }
 
-/** Unset keeps node-llama-cpp's default; 1 means "no penalty", which node-llama-cpp spells false. */
+/**
+ * llama.cpp's penalties sampler, from the request's three: `repetition_penalty` (1 is none) and
+ * OpenAI's `presence_penalty` / `frequency_penalty` (0 is none), over node-llama-cpp's last 64
+ * tokens. None given keeps node-llama-cpp's default; all neutral is spelled false there.
+ */
 export function toRepeatPenalty(
-  penalty: number | undefined,
+  req: Pick<ExecuteRequest, 'repetition_penalty' | 'presence_penalty' | 'frequency_penalty'>,
 ): LLamaContextualRepeatPenalty | false | undefined {
-  if (penalty === undefined) return undefined;
-  return penalty === 1 ? false : { penalty };
+  const { repetition_penalty: penalty, presence_penalty: presence } = req;
+  const frequency = req.frequency_penalty;
+  if (penalty === undefined && presence === undefined && frequency === undefined) return undefined;
+  if ((penalty ?? 1) === 1 && (presence ?? 0) === 0 && (frequency ?? 0) === 0) return false;
+  return {
+    ...(penalty !== undefined ? { penalty } : {}),
+    ...(presence !== undefined ? { presencePenalty: presence } : {}),
+    ...(frequency !== undefined ? { frequencyPenalty: frequency } : {}),
+  };
 }
 
 type LlamaStopReason =

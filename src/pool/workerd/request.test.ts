@@ -38,10 +38,10 @@ describe('parseExecuteRequest', () => {
     expect(req.seed).toBe(7);
   });
 
-  it('names the field: max_tokens 5000', () => {
-    const err = badRequest({ job_id: 'j', prompt: 'Hi', max_tokens: 5000 });
+  it('names the field: max_tokens past the sanity bound', () => {
+    const err = badRequest({ job_id: 'j', prompt: 'Hi', max_tokens: 2 ** 21 });
     expect(err.code).toBe('BAD_REQUEST');
-    expect(err.message).toMatch(/max_tokens: .*2048/);
+    expect(err.message).toMatch(/max_tokens: .*1048576/);
     expect(err.details).toEqual({ fields: ['max_tokens'] });
   });
 

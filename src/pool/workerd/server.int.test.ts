@@ -129,11 +129,29 @@ describe('rbees-workerd over HTTP', () => {
     expect(textOf(stopped)).toBe(models.scriptText.slice(0, models.scriptText.indexOf(' fox')));
   });
 
-  it('answers 400 naming the field for max_tokens 5000, 404 in the error shape', async () => {
+  it('serves a budget past the room the prompt leaves up to the room, ending as max_tokens', async () => {
+    // ~700 prompt tokens (one a character) in a context of 1024: the 330-token reply does not
+    // fit what is left.
+    const all = await collect(
+      await postJson(long, '/execute', {
+        job_id: 'r1',
+        prompt: 'x '.repeat(350),
+        max_tokens: 4096,
+      }),
+    );
+    expectWellFormed(all, 'end');
+    const end = all.at(-1) as Extract<InferenceEvent, { type: 'end' }>;
+    expect(end.data.stop_reason).toBe('max_tokens');
+    expect(end.data.prompt_tokens).toBeGreaterThan(500);
+    expect(end.data.prompt_tokens + end.data.tokens_out).toBe(1024);
+    expect(models.scriptLongText.startsWith(textOf(all))).toBe(true);
+  });
+
+  it('answers 400 naming the field for max_tokens 0, 404 in the error shape', async () => {
     const bad = await postJson(short, '/execute', {
       job_id: 'b',
       prompt: 'x',
-      max_tokens: 5000,
+      max_tokens: 0,
     });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { code: string; message: string } };

@@ -131,9 +131,9 @@ describe('requestMessages', () => {
 
 describe('settings', () => {
   it('clamps sampling settings to the daemon’s limits', () => {
-    const s = clampSettings({ model: 'm', systemPrompt: '', temperature: 9, maxTokens: 99999 });
+    const s = clampSettings({ model: 'm', systemPrompt: '', temperature: 9, maxTokens: 2 ** 30 });
     expect(s.temperature).toBe(2);
-    expect(s.maxTokens).toBe(2048);
+    expect(s.maxTokens).toBe(1_048_576);
     expect(clampSettings({ ...s, maxTokens: 0, temperature: Number.NaN })).toMatchObject({
       maxTokens: 1,
       temperature: 0.7,

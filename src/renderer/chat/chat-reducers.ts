@@ -191,11 +191,11 @@ export function requestMessages(
 ): ChatMessage[] {
   const out: ChatMessage[] = [];
   const system = systemPrompt.trim();
-  if (system) out.push({ role: 'system', content: system.slice(0, LIMITS.promptChars) });
+  if (system) out.push({ role: 'system', content: system });
   for (const m of conversation.messages) {
     if (m.id === replyId) break;
     if (m.role === 'assistant' && (m.status === 'error' || !m.content)) continue;
-    out.push({ role: m.role, content: m.content.slice(0, LIMITS.promptChars) });
+    out.push({ role: m.role, content: m.content });
   }
   return out;
 }

@@ -25,7 +25,6 @@ export function SettingsPanel() {
           rows={6}
           placeholder="For example: You are a concise assistant. Answer in plain English."
           value={settings.systemPrompt}
-          maxLength={LIMITS.promptChars}
           onChange={(e) => updateSettings({ systemPrompt: e.target.value })}
         />
         <p className="field-hint">Sent before the conversation with every message.</p>
@@ -109,7 +108,7 @@ function MaxTokensField({ value, onChange }: { value: number; onChange: (v: numb
         onBlur={() => setEditing(null)}
       />
       <p className={valid ? 'field-hint' : 'field-hint invalid'}>
-        The longest reply, from 1 to {LIMITS.maxTokens} tokens.
+        The longest reply in tokens, from 1; the room left in the model&apos;s context caps it.
       </p>
     </div>
   );

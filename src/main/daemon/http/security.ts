@@ -27,9 +27,16 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-/** Host names a browser may use to reach us; anything else is a DNS-rebinding attempt. */
-export function allowedHosts(boundHost: string, port: number): Set<string> {
-  const names = new Set([...LOOPBACK_NAMES, boundHost]);
+/**
+ * Host names a browser may use to reach us: the loopback's, the bound address, and the names
+ * the owner added (RBEES_ALLOWED_HOSTS); anything else is a DNS-rebinding attempt.
+ */
+export function allowedHosts(
+  boundHost: string,
+  port: number,
+  added: readonly string[] = [],
+): Set<string> {
+  const names = new Set([...LOOPBACK_NAMES, boundHost, ...added]);
   return new Set([...names].flatMap((name) => [name, `${name}:${port}`]));
 }
 
@@ -101,7 +108,8 @@ function checkHost(request: FastifyRequest, allowed: Set<string>): void {
     const shown = allowed.has(host) ? named : host;
     throw new RbeesError(
       'FORBIDDEN_HOST',
-      `Host "${shown}" is not this daemon's address. Open it as http://127.0.0.1 or localhost.`,
+      `Host "${shown}" is not this daemon's address. Open it as http://127.0.0.1 or localhost, ` +
+        'or add the name to RBEES_ALLOWED_HOSTS (for example host.docker.internal).',
     );
   }
 }

@@ -81,6 +81,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     },
   });
   useZodSchemas(app);
+  acceptBodilessJson(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
   });
@@ -135,6 +136,22 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     openApiRoutes(api);
   });
   return app;
+}
+
+/**
+ * Many clients send `content-type: application/json` on every request, a bodiless DELETE
+ * included: an empty body is no body (the route's schema then says whether it needs one), not a
+ * JSON syntax error. Any other body goes to fastify's own parser, which refuses `__proto__` and
+ * `constructor` keys.
+ */
+function acceptBodilessJson(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    return parse(request, text, done);
+  });
 }
 
 /** What to do about fastify's own 4xx, by status. */

@@ -1,5 +1,6 @@
 import { RbeesError } from '../../../shared/errors';
 import type { ParsedTaskRequest } from '../../../shared/inference';
+import { promptRoom } from '../../../shared/limits';
 
 /**
  * A floor on how many tokens a prompt takes, without its vocabulary: llama-family vocabularies
@@ -20,9 +21,11 @@ export function promptTokensAtLeast(request: ParsedTaskRequest): number {
 }
 
 /**
- * Refuses a request whose prompt and `max_tokens` cannot fit the model's context. The context is
- * known only once a worker serving the model reported it (its ready line or /health): with none
- * (no worker loaded yet), the check is skipped and the worker's own check applies.
+ * Refuses a request whose input surely cannot fit the model's context (its floor of tokens is past
+ * the prompt's room, src/shared/limits.ts); a reply budget past what is left is not refused, the
+ * worker serves up to the room. The context is known only once a worker serving the model
+ * reported it (its ready line or /health): with none (no worker loaded yet), the check is skipped
+ * and the worker's own check applies.
  */
 export function checkContextFit(
   request: ParsedTaskRequest,
@@ -31,20 +34,14 @@ export function checkContextFit(
 ): void {
   if (contextSize === null) return;
   const prompt = promptTokensAtLeast(request);
-  if (prompt + request.max_tokens <= contextSize) return;
-  const room = contextSize - prompt;
-  const fix =
-    room >= 1 ? `lower max_tokens to at most ${room}, shorten the input,` : 'shorten the input';
+  const room = promptRoom(contextSize);
+  if (prompt <= room) return;
+  const field = request.prompt !== undefined ? 'prompt' : 'messages';
   throw new RbeesError(
     'BAD_REQUEST',
-    `max_tokens (${request.max_tokens}) plus the input (at least ${prompt} tokens) do not fit ` +
-      `the context of "${modelId}" (${contextSize} tokens): ${fix} or start its worker with a ` +
-      'larger context (--ctx).',
-    {
-      fields: ['max_tokens'],
-      context_size: contextSize,
-      max_tokens: request.max_tokens,
-      prompt_tokens_at_least: prompt,
-    },
+    `${field}: the input (at least ${prompt} tokens) does not fit the context of "${modelId}" ` +
+      `(${contextSize} tokens, at most ${room} for the input): shorten it, or start its worker ` +
+      'with a larger context (--ctx).',
+    { fields: [field], context_size: contextSize, prompt_tokens_at_least: prompt },
   );
 }

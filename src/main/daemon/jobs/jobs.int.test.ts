@@ -104,12 +104,12 @@ describe('queue, tasks and metrics of rbees-orcd', () => {
     expect((await api('GET', '/v2/tasks?limit=0')).status).toBe(400);
   });
 
-  it("refuses at admission what cannot fit the worker's context", async () => {
+  it("refuses at admission an input that cannot fit the worker's context", async () => {
     const response = await submit(2048, 'x'.repeat(32768));
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { message: string } };
     expect(body.error.message).toMatch(
-      /^max_tokens \(2048\) plus the input \(at least 4097 tokens\) do not fit the context of "long" \(\d+ tokens\)/,
+      /^prompt: the input \(at least 4097 tokens\) does not fit the context of "long" \(\d+ tokens/,
     );
   });
 

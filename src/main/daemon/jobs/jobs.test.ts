@@ -130,11 +130,13 @@ describe('Jobs', () => {
     expect(await h.metrics.queueDepth.get()).toMatchObject({ values: [{ value: 2 }] });
   });
 
-  it("refuses at admission what cannot fit the model's context, naming the limit", async () => {
+  it("refuses at admission an input that cannot fit the model's context, naming the limit", async () => {
     const h = fakeJobs();
     h.cluster.add('w1', 'a', 1); // a context of 64 tokens
-    await expect(h.jobs.submit(task('interactive', { max_tokens: 64 }))).rejects.toThrow(
-      'max_tokens (64) plus the input (at least 1 tokens) do not fit the context of "a" (64 tokens): lower max_tokens to at most 63, shorten the input, or start its worker with a larger context (--ctx).',
+    await expect(
+      h.jobs.submit(task('interactive', { prompt: 'x'.repeat(480), max_tokens: 4 })),
+    ).rejects.toThrow(
+      'prompt: the input (at least 61 tokens) does not fit the context of "a" (64 tokens, at most 58 for the input): shorten it, or start its worker with a larger context (--ctx).',
     );
     await expect(h.jobs.submit(task('interactive', { model: 'zz' }))).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
@@ -180,12 +182,18 @@ describe('admission', () => {
   });
 
   it('skips the check when the context is not known yet', () => {
-    expect(() => checkContextFit(request({ max_tokens: 2048 }), 'a', null)).not.toThrow();
+    expect(() => checkContextFit(request({ prompt: 'x'.repeat(800) }), 'a', null)).not.toThrow();
   });
 
-  it('refuses a prompt alone too long for the context, with the fix', () => {
+  it('lets a reply budget past the room through: the worker serves up to the room', () => {
+    expect(() => checkContextFit(request({ max_tokens: 100_000 }), 'a', 64)).not.toThrow();
+  });
+
+  it('refuses a prompt too long for the context, naming the field and the fix', () => {
     const check = () => checkContextFit(request({ prompt: 'x'.repeat(800) }), 'a', 64);
-    expect(check).toThrow(/the input \(at least 101 tokens\) do not fit .*: shorten the input or/);
+    expect(check).toThrow(
+      /^prompt: the input \(at least 101 tokens\) does not fit .* \(64 tokens, at most 58 for the input\): shorten it/,
+    );
   });
 });
 
