@@ -11,6 +11,7 @@ import { listModelsOn, removeModelOn, verifyModelOn } from '../../hosts/agent-mo
 import type { ClusterMonitor } from '../../cluster/cluster-monitor';
 import type { HostRegistry } from '../../hosts/host-registry';
 import { uploadModel } from '../../hosts/model-upload';
+import { lingerAfterRefusal } from '../linger';
 import { ByHost, ByHostItem, empty, ERRORS, HOST_NAME, json } from '../route-schemas';
 
 const TAG = ['host models'];
@@ -124,8 +125,8 @@ export function hostModelRoutes(
           signal: gone.signal,
         });
       } catch (err) {
-        // The rest of the body is not read: the connection cannot carry another request.
-        if (!request.raw.complete) void reply.header('connection', 'close');
+        // The rest of the body is not read: it is dropped once the answer is out.
+        if (!request.raw.complete) lingerAfterRefusal(request.raw, reply.raw);
         throw err;
       } finally {
         socket.off('close', onClose);
