@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ChatMessage, StopReason } from './inference';
+import type { ChatMessage, ParsedTaskRequest, StopReason } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
+import { GrammarSchemaSchema } from './schemas';
 
 /**
  * A field OpenAI defines that rbees does not honour: accepted only when it asks for nothing (
@@ -100,10 +101,22 @@ export const ChatCompletionRequestSchema = z.looseObject({
   tool_choice: refused('rbees does not run tools yet: leave tool_choice out', (v) => v === 'none'),
   functions: refused('rbees does not run functions yet: leave functions out', emptyArray),
   function_call: refused('rbees does not run functions yet', (v) => v === 'none'),
-  response_format: refused(
-    'only {"type": "text"} is supported yet: json_object and json_schema are not',
-    (v) => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'text',
-  ),
+  response_format: z
+    .discriminatedUnion('type', [
+      z.looseObject({ type: z.literal('text') }),
+      z.looseObject({ type: z.literal('json_object') }),
+      z.looseObject({
+        type: z.literal('json_schema'),
+        json_schema: z.looseObject({
+          name: z.string().min(1).max(64),
+          description: z.string().optional(),
+          schema: GrammarSchemaSchema.optional(),
+          // Always enforced (a grammar), strict or not.
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    ])
+    .nullish(),
   logprobs: refused('logprobs are not supported: set logprobs to false', (v) => v === false),
   top_logprobs: refused('logprobs are not supported: leave top_logprobs out', (v) => v === 0),
   audio: refused('audio output is not supported: rbees answers in text'),
@@ -137,6 +150,15 @@ export function chatMessagesFromOpenAi(messages: ChatCompletionRequest['messages
         ? message.content
         : (message.content ?? []).map((part) => part.text ?? '').join(''),
   }));
+}
+
+/** The task's `format` for a chat request's `response_format` (none for text). */
+export function formatFromOpenAi(request: ChatCompletionRequest): ParsedTaskRequest['format'] {
+  const format = request.response_format;
+  if (!format || format.type === 'text') return undefined;
+  if (format.type === 'json_object' || format.json_schema.schema === undefined)
+    return { type: 'json' };
+  return { type: 'json_schema', schema: format.json_schema.schema };
 }
 
 /** Sampling fields shared by both endpoints, in the task API's terms (null is "not given"). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grammarSchema, UnsupportedSchema } from './json-schema';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 
 /**
@@ -9,6 +10,28 @@ export const ChatMessageSchema = z.object({
   role: z.enum(['system', 'user', 'assistant']),
   content: z.string(),
 });
+
+/**
+ * The reply constrained to JSON: any JSON object, or JSON valid against a schema (normalised for
+ * node-llama-cpp's grammar generator, or refused naming the keyword it cannot enforce).
+ */
+export const GrammarSchemaSchema = z
+  .record(z.string(), z.unknown())
+  .transform((schema, ctx) => {
+    try {
+      return grammarSchema(schema);
+    } catch (err) {
+      if (!(err instanceof UnsupportedSchema)) throw err;
+      ctx.issues.push({ code: 'custom', input: schema, path: err.path, message: err.message });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: 'A JSON Schema (what node-llama-cpp can enforce: see json-schema.ts).' });
+
+export const OutputFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('json') }),
+  z.object({ type: z.literal('json_schema'), schema: GrammarSchemaSchema }),
+]);
 
 /** Sampling options accepted by every inference entry point. */
 export const SamplingSchema = z.object({
@@ -27,6 +50,7 @@ export const SamplingSchema = z.object({
   frequency_penalty: z.number().min(LIMITS.penalty.min).max(LIMITS.penalty.max).optional(),
   stop: z.array(z.string().min(1)).max(LIMITS.stopSequences).optional(),
   seed: z.int().min(0).optional(),
+  format: OutputFormatSchema.optional(),
 });
 
 /** Exactly one of a raw prompt or chat messages (formatted with the model's chat template). */

@@ -1,8 +1,9 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
-import { RbeesError, type ErrorBody } from '../../shared/errors';
+import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
 import type { ExecuteRequest, InferenceEvent, Metrics, StopReason } from '../../shared/inference';
 import { Channel } from './channel';
 import { prepareRequest, runGeneration, type PreparedRequest } from './generation';
+import { Grammars } from './grammars';
 import { loadModel, type Loaded, type LoadOptions } from './load';
 
 /** What the worker serves, as reported by its ready line and `/health`. */
@@ -21,12 +22,14 @@ export interface EngineInfo {
 export class Engine {
   private readonly free: LlamaContextSequence[];
   private readonly running = new Set<Promise<void>>();
+  private readonly grammars: Grammars;
 
   private constructor(
     private readonly loaded: Loaded,
     readonly info: EngineInfo,
   ) {
     this.free = Array.from({ length: info.slots }, () => loaded.context.getSequence());
+    this.grammars = new Grammars(loaded.llama);
   }
 
   /** Throws RbeesError MODEL_LOAD_FAILED with a message naming the file and the fix. */
@@ -92,7 +95,9 @@ export class Engine {
       data: { job_id: jobId, model: this.info.model, started_at: new Date().toISOString() },
     });
     try {
-      outcome = await runGeneration(prepared, sequence, this.loaded.chatWrapper, signal, {
+      const { format } = prepared.req;
+      const grammar = format === undefined ? undefined : await this.grammars.get(format);
+      outcome = await runGeneration(prepared, sequence, this.loaded.chatWrapper, signal, grammar, {
         onText: (text) => {
           // node-llama-cpp's last call passes "": not a token.
           if (text !== '') channel.push({ type: 'token', data: { t: text, i: index++ } });
@@ -167,6 +172,8 @@ function cancelled(jobId: string, signal: AbortSignal): ErrorBody {
 }
 
 function failure(model: string, jobId: string, err: unknown): ErrorBody {
+  // Refused for the request's sake (a grammar that could not be made): say so as it is.
+  if (err instanceof RbeesError) return toErrorBody(err);
   const message = err instanceof Error ? err.message : String(err);
   return {
     code: 'INFERENCE_FAILED',

@@ -7,6 +7,7 @@ import {
   type LlamaCompletionGenerationOptions,
   type LLamaContextualRepeatPenalty,
   type LlamaContextSequence,
+  type LlamaGrammar,
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
@@ -86,6 +87,7 @@ export async function runGeneration(
   sequence: LlamaContextSequence,
   chatWrapper: ChatWrapper,
   signal: AbortSignal,
+  grammar: LlamaGrammar | undefined,
   hooks: GenerationHooks,
 ): Promise<StopReason> {
   const { req } = prepared;
@@ -112,6 +114,7 @@ export async function runGeneration(
     minP: req.min_p,
     seed: req.seed,
     repeatPenalty: toRepeatPenalty(req),
+    ...(grammar ? { grammar } : {}),
   };
   const reason = await generate(prepared, sequence, chatWrapper, options);
   if (stops?.stopped) return 'stop_sequence';

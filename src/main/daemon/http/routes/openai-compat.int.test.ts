@@ -5,6 +5,8 @@
  * refused by name, inputs measured in tokens (not characters), a bodiless request with a JSON
  * content type, and a daemon reached by a name added with RBEES_ALLOWED_HOSTS.
  */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestModels, type TestModels } from '../../../../../scripts/test-models';
@@ -26,7 +28,10 @@ let openai: OpenAI;
 beforeAll(async () => {
   models = await ensureTestModels();
   daemon = await startDaemonProcess({
-    models: [{ path: models.scriptLong, as: 'long.gguf' }],
+    models: [
+      { path: models.scriptLong, as: 'long.gguf' },
+      { path: models.tiny, as: 'tiny.gguf' },
+    ],
     env: { RBEES_ALLOWED_HOSTS: 'host.docker.internal, nas.lan' },
   });
   openai = new OpenAI({ baseURL: `${daemon.url}/v1`, apiKey: daemon.token, maxRetries: 0 });
@@ -48,6 +53,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await daemon?.stop();
 });
+
+/** A schema with what apps send: required and optional fields, enums, anyOf, a date. */
+const PERSON = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', maxLength: 12 },
+    age: { type: 'integer' },
+    pets: { type: 'array', items: { enum: ['cat', 'dog'] }, maxItems: 3 },
+    home: { anyOf: [{ type: 'null' }, { type: 'string', format: 'date' }] },
+    kind: { oneOf: [{ const: 'human' }, { const: 'bot' }] },
+  },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
+const ajv = new Ajv({ strict: true });
+addFormats(ajv);
+const validPerson = ajv.compile(PERSON);
 
 /** About `n` prompt tokens: the test models' vocabulary has one token per character here. */
 const words = (n: number) => 'x '.repeat(Math.floor(n / 2));
@@ -114,7 +136,18 @@ describe('what the apps send, through /v1', () => {
   it.each([
     ['tools', { tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }],
     ['tool_choice', { tool_choice: 'required' }],
-    ['response_format', { response_format: { type: 'json_object' } }],
+    [
+      'response_format.json_schema.schema.properties.age.minimum',
+      {
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'person',
+            schema: { type: 'object', properties: { age: { type: 'integer', minimum: 0 } } },
+          },
+        },
+      },
+    ],
     ['logprobs', { logprobs: true }],
     ['top_logprobs', { top_logprobs: 3 }],
     ['n', { n: 2 }],
@@ -150,6 +183,50 @@ describe('what the apps send, through /v1', () => {
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.details.fields).toEqual([field]);
     expect(error.message).toContain(`${field}: `);
+  });
+
+  it.each([0, 1, 1.8])(
+    'answers json_schema with JSON valid against the schema, at temperature %d',
+    async (temperature) => {
+      const format = {
+        type: 'json_schema' as const,
+        json_schema: { name: 'person', schema: PERSON, strict: true },
+      };
+      const request = {
+        model: 'tiny',
+        messages: [{ role: 'user' as const, content: 'Who are you?' }],
+        response_format: format,
+        max_tokens: 400,
+        temperature,
+        seed: 11,
+      };
+      const whole = await openai.chat.completions.create(request);
+      expect(whole.choices[0]?.finish_reason).toBe('stop');
+      const reply = JSON.parse(whole.choices[0]?.message.content ?? '') as unknown;
+      expect(validPerson(reply), whole.choices[0]?.message.content ?? '').toBe(true);
+
+      let streamed = '';
+      for await (const chunk of await openai.chat.completions.create({
+        ...request,
+        stream: true,
+      })) {
+        streamed += chunk.choices[0]?.delta.content ?? '';
+      }
+      expect(validPerson(JSON.parse(streamed)), streamed).toBe(true);
+    },
+  );
+
+  it('answers json_object with a JSON object', async () => {
+    const reply = await openai.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content: 'Anything.' }],
+      response_format: { type: 'json_object' },
+      max_tokens: 400,
+      temperature: 1,
+    });
+    expect(reply.choices[0]?.finish_reason).toBe('stop');
+    const parsed = JSON.parse(reply.choices[0]?.message.content ?? '') as unknown;
+    expect(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)).toBe(true);
   });
 
   it('accepts what asks for nothing: tools [], response_format text, logprobs false', async () => {

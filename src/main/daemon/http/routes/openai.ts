@@ -11,6 +11,7 @@ import {
   CompletionRequestSchema,
   DEFAULT_CHAT_MAX_TOKENS,
   DEFAULT_COMPLETION_MAX_TOKENS,
+  formatFromOpenAi,
   OpenAiModelListSchema,
   samplingFromOpenAi,
   TextCompletionSchema,
@@ -76,10 +77,12 @@ export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
     },
     async (request, reply) => {
       const body = request.body;
+      const format = formatFromOpenAi(body);
       const task: ParsedTaskRequest = {
         ...samplingFromOpenAi(body),
         model: body.model,
         messages: chatMessagesFromOpenAi(body.messages),
+        ...(format ? { format } : {}),
         max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_CHAT_MAX_TOKENS,
         priority: 'interactive',
       };
