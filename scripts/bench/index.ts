@@ -21,6 +21,7 @@ import { benchSched } from './sched';
 import { benchLoad } from './load';
 import { benchCancel } from './cancel';
 import { benchColdStart } from './cold-start';
+import { benchGrammar } from './grammar';
 
 /**
  * `npm run bench`: streaming overhead of each layer against node-llama-cpp called directly, on the
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   if (!only || only === 'sched') await benchSched(models.script);
   if (!only || only === 'load') await benchLoad(models.scriptLong);
   if (!only || only === 'cancel') await benchCancel(models.scriptSlow);
+  if (!only || only === 'grammar') await benchGrammar(models.tiny);
   // `-- cold other/out/main/serve.js …` compares this build's cold start with other builds'.
   if (!only || only === 'cold') await benchColdStart(only ? process.argv.slice(3) : []);
 }
