@@ -57,6 +57,7 @@ export const API = {
   hostWorkerLogs: (name: string, id: string) =>
     `/api/hosts/${encodeURIComponent(name)}/workers/${encodeURIComponent(id)}/logs`,
   openaiModels: '/v1/models',
+  openaiModel: (id: string) => `/v1/models/${encodeURIComponent(id)}`,
   chatCompletions: '/v1/chat/completions',
   completions: '/v1/completions',
   health: '/health',

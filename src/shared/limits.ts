@@ -18,6 +18,13 @@ export const LIMITS = {
 export const DEFAULT_TEMPERATURE = 0.7;
 
 /**
+ * Context per slot when a worker is started without --ctx: "auto" alone would reserve the model's
+ * whole trained context (128k tokens for many models) for every slot. A worker gets at most this,
+ * less when memory is short or the model was trained on less.
+ */
+export const DEFAULT_MAX_CONTEXT = 8192;
+
+/**
  * The most tokens a prompt may take in a context: all but its last tenth, kept for the reply (as
  * node-llama-cpp's own context shift does). The worker checks exactly; the daemon's admission
  * checks a floor of the count.

@@ -209,17 +209,27 @@ const UsageSchema = z.object({
   total_tokens: z.int(),
 }) satisfies z.ZodType<Usage>;
 
+/** `GET /v1/models/{id}`: a model, with rbees' `context_length` and `hosts` beside OpenAI's. */
+export const OpenAiModelSchema = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.int(),
+  owned_by: z.string(),
+  context_length: z
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'Tokens a request can use: what a worker serving it has now, else at most what one ' +
+        "started for it would get; null when not known yet (a pool host's file nobody serves).",
+    }),
+  hosts: z.array(z.string()).meta({ description: 'Where its file is or a worker serves it.' }),
+});
+
 /** `GET /v1/models`: every model a request may name, once. */
 export const OpenAiModelListSchema = z.object({
   object: z.literal('list'),
-  data: z.array(
-    z.object({
-      id: z.string(),
-      object: z.literal('model'),
-      created: z.int(),
-      owned_by: z.string(),
-    }),
-  ),
+  data: z.array(OpenAiModelSchema),
 });
 
 /** `POST /v1/chat/completions` without `stream`. */

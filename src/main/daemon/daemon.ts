@@ -122,6 +122,10 @@ async function wire(
   closers.add('the workers started on demand', () => onDemand.close());
   jobs = new Jobs({
     starter: onDemand,
+    trainedContext: async (modelId) => {
+      const file = (await models.list()).find((m) => m.id === modelId);
+      return file ? models.trainedContext(file) : null;
+    },
     awayWith: (model) => {
       const reachable = new Set(
         pool

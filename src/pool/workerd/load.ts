@@ -11,13 +11,8 @@ import {
 } from 'node-llama-cpp';
 import { RbeesError } from '../../shared/errors';
 import type { Backend } from './args';
+import { DEFAULT_MAX_CONTEXT } from '../../shared/limits';
 import { describeLoadFailure, LoadStageError, type LoadStage } from './load-error';
-
-/**
- * Context per slot when --ctx is not given: "auto" alone would reserve the model's whole trained
- * context (128k tokens for many models) for every slot.
- */
-export const DEFAULT_MAX_CONTEXT = 8192;
 
 export interface LoadOptions {
   modelPath: string;

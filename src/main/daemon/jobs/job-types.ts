@@ -63,6 +63,8 @@ export interface JobsDeps {
   journal?: JobJournal;
   /** Where model files are, and a worker started where one is (on-demand.ts). */
   starter?: Pick<OnDemandWorkers, 'files' | 'has' | 'start'>;
+  /** The context this computer's file of a model was trained on (its GGUF header), if it has one. */
+  trainedContext?: (modelId: string) => Promise<number | null>;
   /** The hosts that last listed a model and are not online now, for a precise "not found". */
   awayWith?: (modelId: string) => string[];
   /** How often waiting jobs hear of their new position at most (ms); POSITIONS_EVERY_MS. */

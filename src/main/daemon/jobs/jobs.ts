@@ -7,6 +7,7 @@ import type {
   ParsedTaskRequest,
 } from '../../../shared/inference';
 import { checkContextFit } from './admission';
+import type { CatalogModel } from './model-placement';
 import { EventLog } from '../cluster/event-log';
 import { leaseSlot, type Lease } from './job-lease';
 import { JobQueue } from './job-queue';
@@ -146,9 +147,9 @@ export class Jobs {
     this.retryTimer = this.positionsTimer = undefined;
   }
 
-  /** Every model id a request may name: the hosts' model files and what their workers serve. */
-  modelIds(): Promise<{ id: string; host: string }[]> {
-    return this.placement.modelIds();
+  /** Every model a request may name, once: where it is and its context (model-placement.ts). */
+  catalog(): Promise<CatalogModel[]> {
+    return this.placement.catalog();
   }
 
   /** Dispatches queued jobs to free slots; called whenever a job arrives or a worker changes. */

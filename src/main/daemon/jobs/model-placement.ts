@@ -1,5 +1,6 @@
 import { RbeesError } from '../../../shared/errors';
 import { resolveModelId } from '../../../shared/models';
+import { DEFAULT_MAX_CONTEXT } from '../../../shared/limits';
 import { LOCAL_HOST } from '../hosts/host-registry';
 import type { JobsDeps } from './job-types';
 
@@ -9,8 +10,23 @@ import type { JobsDeps } from './job-types';
  * on-demand.ts). Admission asks here for every job; the files of this computer are cached
  * briefly rather than read each time.
  */
+/** A model as `/v1/models` lists it. */
+export interface CatalogModel {
+  id: string;
+  /** Where its file is or a worker serves it: this computer first, then in the hosts' order. */
+  hosts: string[];
+  /**
+   * Tokens a request can use: the largest context a worker of it serves with now; else, for a
+   * file on this computer, what a worker started for it would get at most (its trained context,
+   * capped at DEFAULT_MAX_CONTEXT); else null (a pool host's file nobody serves yet).
+   */
+  context_length: number | null;
+}
+
 export class ModelPlacement {
-  constructor(private readonly deps: Pick<JobsDeps, 'cluster' | 'starter' | 'awayWith'>) {}
+  constructor(
+    private readonly deps: Pick<JobsDeps, 'cluster' | 'starter' | 'awayWith' | 'trainedContext'>,
+  ) {}
 
   /** Resolves a requested name; an unknown one re-reads the files and workers before giving up. */
   async place(requested: string): Promise<string> {
@@ -30,14 +46,24 @@ export class ModelPlacement {
     }
   }
 
-  /**
-   * The models to list (`/v1/models`): this computer's files, then what the workers serve. A
-   * pool host's file that no worker serves is not listed, as before (a request for it is served
-   * all the same).
-   */
-  async modelIds(): Promise<{ id: string; host: string }[]> {
-    const local = (await this.files(true)).filter((f) => f.host === LOCAL_HOST);
-    return [...local, ...this.deps.cluster.models()];
+  /** Every model a request may name, once, with where it is and its context. */
+  async catalog(): Promise<CatalogModel[]> {
+    const byId = new Map<string, string[]>();
+    for (const { id, host } of [...(await this.files(true)), ...this.deps.cluster.models()]) {
+      const hosts = byId.get(id) ?? [];
+      if (!hosts.includes(host)) hosts.push(host);
+      byId.set(id, hosts);
+    }
+    return Promise.all(
+      [...byId].map(async ([id, hosts]) => {
+        const serving = this.deps.cluster.contextSize(id);
+        const trained = hosts.includes(LOCAL_HOST)
+          ? ((await this.deps.trainedContext?.(id)) ?? null)
+          : null;
+        const onDemand = trained === null ? null : Math.min(trained, DEFAULT_MAX_CONTEXT);
+        return { id, hosts, context_length: serving ?? onDemand };
+      }),
+    );
   }
 
   private async files(fresh: boolean): Promise<{ id: string; host: string }[]> {

@@ -31,6 +31,7 @@ beforeAll(async () => {
     models: [
       { path: models.scriptLong, as: 'long.gguf' },
       { path: models.tiny, as: 'tiny.gguf' },
+      { path: models.script, as: 'idle.gguf' },
     ],
     env: { RBEES_ALLOWED_HOSTS: 'host.docker.internal, nas.lan' },
   });
@@ -75,6 +76,29 @@ const validPerson = ajv.compile(PERSON);
 const words = (n: number) => 'x '.repeat(Math.floor(n / 2));
 
 describe('what the apps send, through /v1', () => {
+  it('lists each model once with its context and where it is, and describes one', async () => {
+    type Listed = OpenAI.Model & { context_length: number | null; hosts: string[] };
+    const listed = (await openai.models.list()).data as Listed[];
+    expect(listed.map((m) => m.id).sort()).toEqual(['idle', 'long', 'tiny']);
+    // Served: the worker's context. Not loaded: what a worker started for it would get at most,
+    // its trained context (4096 for the test models) under the cap of 8192.
+    expect(listed.find((m) => m.id === 'long')).toMatchObject({
+      context_length: CTX,
+      hosts: ['local'],
+    });
+    expect(listed.find((m) => m.id === 'idle')).toMatchObject({
+      context_length: 4096,
+      hosts: ['local'],
+    });
+    expect(await openai.models.retrieve('long.gguf')).toMatchObject({
+      id: 'long',
+      object: 'model',
+      context_length: CTX,
+    });
+    const missing = await openai.models.retrieve('nope').catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
   it('serves a budget past the room up to the room, as finish_reason "length"', async () => {
     const messages = [{ role: 'user' as const, content: words(300) }];
     const whole = await openai.chat.completions.create({

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { API } from '../../../../shared/api';
 import { HTTP_STATUS } from '../../../../shared/errors';
 import type { ParsedTaskRequest } from '../../../../shared/inference';
@@ -13,10 +13,13 @@ import {
   DEFAULT_COMPLETION_MAX_TOKENS,
   formatFromOpenAi,
   OpenAiModelListSchema,
+  OpenAiModelSchema,
   samplingFromOpenAi,
   TextCompletionSchema,
 } from '../../../../shared/openai';
+import { resolveModelId } from '../../../../shared/models';
 import type { Jobs } from '../../jobs/jobs';
+import type { CatalogModel } from '../../jobs/model-placement';
 import { ERRORS, json, QUEUE_FULL, sse } from '../route-schemas';
 import { sendSse } from '../sse-reply';
 import { data, Shaper, type Kind } from './openai-shapes';
@@ -36,6 +39,10 @@ function completion<S extends z.ZodType>(schema: S, chunk: string) {
   };
 }
 
+function openAiModel(model: CatalogModel) {
+  return { ...model, object: 'model' as const, created: 0, owned_by: 'rbees' };
+}
+
 /** OpenAI-compatible API: the same jobs as `/v2/tasks`, in OpenAI's shapes. */
 export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -49,15 +56,27 @@ export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
         response: { 200: json(OpenAiModelListSchema, 'The models.'), ...ERRORS },
       },
     },
-    async () => ({
-      object: 'list' as const,
-      data: [...new Set((await jobs.modelIds()).map((m) => m.id))].map((id) => ({
-        id,
-        object: 'model' as const,
-        created: 0,
-        owned_by: 'rbees',
-      })),
-    }),
+    async () => ({ object: 'list' as const, data: (await jobs.catalog()).map(openAiModel) }),
+  );
+
+  api.get(
+    `${API.openaiModels}/:id`,
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Describe one model (OpenAI shape)',
+        params: z.object({ id: z.string().min(1) }),
+        response: { 200: json(OpenAiModelSchema, 'The model.'), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const catalog = await jobs.catalog();
+      const id = resolveModelId(
+        request.params.id,
+        catalog.map((m) => m.id),
+      );
+      return openAiModel(catalog.find((m) => m.id === id) as CatalogModel);
+    },
   );
 
   api.post(
