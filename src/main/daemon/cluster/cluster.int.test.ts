@@ -227,6 +227,29 @@ describe('a pool host through the daemon API', () => {
       max_tokens: 64,
     });
     expect(reply.choices[0]?.message.content).toBe(models.scriptText);
+    // Structured output on a pool host's worker: the grammar travels with the job.
+    const structured = await openai.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 200,
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'greeting',
+          schema: {
+            type: 'object',
+            properties: { word: { enum: ['hi', 'hello'] }, times: { type: 'integer' } },
+            required: ['word', 'times'],
+          },
+        },
+      },
+    });
+    const json = JSON.parse(structured.choices[0]?.message.content ?? '') as Record<
+      string,
+      unknown
+    >;
+    expect(['hi', 'hello']).toContain(json.word);
+    expect(Number.isInteger(json.times)).toBe(true);
     // The live state keeps that reply's decode rate for the worker list.
     const [first] = await daemonSse(daemon, API.events, () => true);
     const snapshot = JSON.parse(first?.data ?? '{}') as ClusterSnapshot;
@@ -256,11 +279,13 @@ describe('a pool host through the daemon API', () => {
     expect(logs.at(-1)?.event).toBe('logs_end');
 
     expect((await daemon.call('DELETE', API.hostWorker(HOST, workerId))).status).toBe(204);
+    // Still listed (its file is on the host), with no context until a worker serves it again.
+    type Listed = OpenAI.Model & { context_length: number | null; hosts: string[] };
     const after = await eventually(
-      async () => (await openai.models.list()).data.map((m) => m.id),
-      (ids) => !ids.includes(MODEL),
+      async () => ((await openai.models.list()).data as Listed[]).find((m) => m.id === MODEL),
+      (model) => model?.context_length === null,
     );
-    expect(after).not.toContain(MODEL);
+    expect(after).toMatchObject({ id: MODEL, context_length: null, hosts: [HOST] });
   }, 120_000);
 
   it('uploads a model: a non-GGUF body or a cut one leaves nothing, a whole one is verified', async () => {
