@@ -38,7 +38,7 @@ const Common = {
   seed: z.int().min(0).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  /** The end user, as OpenAI defines it: kept with nothing else (rbees has no abuse monitor). */
+  /** OpenAI's end-user id for its abuse monitoring: accepted; rbees monitors nobody, so it changes nothing. */
   user: z.string().max(256).nullish(),
   n: z.literal(1, { message: 'rbees returns one choice: use n=1' }).nullish(),
   logit_bias: refused('logit_bias is not supported: leave it out', (v) => {
