@@ -106,6 +106,8 @@ describe('grammarSchema', () => {
     [{ type: 'object', properties: { a: {} }, minProperties: 2 }, 'minProperties'],
     [{ allOf: [{ type: 'string' }, { maxLength: 3 }] }, 'allOf'],
     [{ enum: [{ a: 1 }] }, 'enum.0'],
+    [{ type: 'object', properties: {}, anyOf: [{ required: ['a'] }] }, 'type'],
+    [{ $defs: { a: { type: 'string' } }, $ref: '#/$defs/a', maxLength: 3 }, 'maxLength'],
     [{ type: 'date' }, 'type'],
     ['string', ''],
   ])('refuses %j at %s, naming it', (schema, path) => {

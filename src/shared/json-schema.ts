@@ -10,6 +10,7 @@
  *   is taken only when its alternatives cannot overlap (different types or constants); both come
  *   out as `anyOf` (`gbnfSchema` writes it as the generator's `oneOf`); a lone `allOf` is inlined;
  * - it understands `$ref` to `#/$defs/…` only: `#/definitions/…` is moved there;
+ * - beside `oneOf` or `$ref` it reads nothing (but a description): what is there is refused;
  * - it enforces no number bounds, pattern or format but date, time and date-time: refused;
  * - annotations (`title`, `default`, `examples`, …) are dropped; `nullable` (OpenAPI 3.0) becomes
  *   a `null` alternative; a `type` list with `object` or `array` becomes an `anyOf` of one schema
@@ -28,42 +29,13 @@ export class UnsupportedSchema extends Error {
   }
 }
 
-const ANNOTATIONS = new Set([
-  'title',
-  '$schema',
-  '$id',
-  '$comment',
-  'examples',
-  'default',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'contentEncoding',
-  'contentMediaType',
-]);
+const words = (text: string) => new Set(text.trim().split(/\s+/));
+const ANNOTATIONS = words(`title $schema $id $comment examples default deprecated readOnly
+  writeOnly contentEncoding contentMediaType`);
 /** What the generator reads; anything else (not an annotation) is an assertion it would ignore. */
-const UNDERSTOOD = new Set([
-  'type',
-  'description',
-  'const',
-  'enum',
-  'oneOf',
-  'anyOf',
-  'properties',
-  'additionalProperties',
-  'required',
-  'minProperties',
-  'maxProperties',
-  'items',
-  'prefixItems',
-  'minItems',
-  'maxItems',
-  'minLength',
-  'maxLength',
-  'format',
-  '$ref',
-  '$defs',
-]);
+const UNDERSTOOD = words(`type description const enum oneOf anyOf properties additionalProperties
+  required minProperties maxProperties items prefixItems minItems maxItems minLength maxLength
+  format $ref $defs`);
 const FORMATS = new Set(['date', 'time', 'date-time']);
 const PRIMITIVES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 const TYPES = new Set([...PRIMITIVES, 'object', 'array']);
@@ -110,6 +82,16 @@ function normalise(input: unknown, path: (string | number)[]): JsonSchema {
     return normalise({ anyOf: [others, { type: 'null' }] }, path);
   }
   delete schema.nullable;
+  // The generator reads only the alternatives (or the reference) and ignores what is beside it.
+  for (const key of ['anyOf', 'oneOf', '$ref']) {
+    const beside = Object.keys(schema).filter((k) => !['description', '$defs', key].includes(k));
+    if (key in schema && beside.length > 0) {
+      throw new UnsupportedSchema(
+        at(beside[0] as string),
+        `${beside[0]} beside ${key} is not supported: move it into ${key === '$ref' ? 'the definition' : 'each alternative'}`,
+      );
+    }
+  }
   for (const key of Object.keys(schema)) {
     if (!UNDERSTOOD.has(key)) {
       throw new UnsupportedSchema(
