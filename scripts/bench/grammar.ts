@@ -38,10 +38,13 @@ export async function benchGrammar(modelPath: string): Promise<void> {
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({ sequences: 1, contextSize, threads: 1 });
   const sequence = context.getSequence();
-  const grammar = await new Grammars(llama).get({
-    type: 'json_schema',
-    schema: grammarSchema(SCHEMA),
-  });
+  const grammar = await new Grammars(llama).get(
+    {
+      type: 'json_schema',
+      schema: grammarSchema(SCHEMA),
+    },
+    'format',
+  );
   const direct = (name: string, use?: LlamaGrammar): Probe => ({
     name,
     async run(prompt, maxTokens) {

@@ -5,7 +5,7 @@ import { buildLlamaModel, type LlamaModelParams } from './llama-model';
 import { ensureModelFile } from './model-file';
 import { SCRIPT_LONG_TEXT, SCRIPT_TEXT, TEST_MODELS } from './standard-models';
 
-export { SCRIPT_LONG_TEXT, SCRIPT_TEXT } from './standard-models';
+export { SCRIPT_LONG_TEXT, SCRIPT_TEXT, SCRIPT_TOOL_CALL } from './standard-models';
 
 export interface TestModels {
   /** random weights, ~0.6M parameters */
@@ -16,6 +16,8 @@ export interface TestModels {
   scriptLong: string;
   /** replies scriptLongText too, at tens of tokens a second (to stop it midway in a UI) */
   scriptSlow: string;
+  /** calls SCRIPT_TOOL_CALL in node-llama-cpp's default call syntax, to any prompt */
+  scriptTool: string;
   scriptText: string;
   scriptLongText: string;
 }
@@ -34,11 +36,13 @@ export async function ensureTestModels(dir = testModelsDir()): Promise<TestModel
   const script = await ensureModelFile(dir, TEST_MODELS.script);
   const scriptLong = await ensureModelFile(dir, TEST_MODELS.scriptLong);
   const scriptSlow = await ensureModelFile(dir, TEST_MODELS.scriptSlow);
+  const scriptTool = await ensureModelFile(dir, TEST_MODELS.scriptTool);
   return {
     tiny: tiny.path,
     script: script.path,
     scriptLong: scriptLong.path,
     scriptSlow: scriptSlow.path,
+    scriptTool: scriptTool.path,
     scriptText: SCRIPT_TEXT,
     scriptLongText: SCRIPT_LONG_TEXT,
   };

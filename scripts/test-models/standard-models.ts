@@ -1,5 +1,6 @@
 /** The models that tests and benchmarks use, with fixed params so their files are cacheable. */
 import type { LlamaModelParams } from './llama-model';
+import { SCRIPT_CUT } from './vocab';
 
 /** Punctuation, a byte-token word (" —") and multi-byte characters inside text tokens. */
 export const SCRIPT_TEXT =
@@ -10,6 +11,16 @@ export const SCRIPT_LONG_TEXT = `Counting to 320 so that a test can stop me midw
   { length: 320 },
   (_, i) => i + 1,
 ).join(', ')}. Done.`;
+
+/**
+ * What the tool model calls, whatever it is asked: `get_weather` in node-llama-cpp's default call
+ * syntax (the generated models' Llama 2 wrapper). Cut where node-llama-cpp's grammars switch (the
+ * name, "(", the JSON arguments, ")"), so that each part ends on a token boundary.
+ */
+export const SCRIPT_TOOL_CALL = { name: 'get_weather', arguments: { city: 'Paris' } } as const;
+const SCRIPT_TOOL_TEXT = ['||call:', ' get_weather', '(', '{"city":', ' "Paris"}', ')'].join(
+  SCRIPT_CUT,
+);
 
 /** ~0.6M parameters: fast enough to stress per-token overhead (thousands of tokens/s). */
 const TINY: Omit<LlamaModelParams, 'name'> = {
@@ -50,6 +61,7 @@ export const TEST_MODELS = {
   tiny: KIND_DEFAULTS.tiny,
   script: KIND_DEFAULTS.script,
   scriptLong: { ...KIND_DEFAULTS.script, name: 'script-long', script: SCRIPT_LONG_TEXT },
+  scriptTool: { ...KIND_DEFAULTS.script, name: 'script-tool', script: SCRIPT_TOOL_TEXT },
   // The long script on ~100M Q8_0 parameters: tens of tokens a second on one core, slow enough
   // for a person (or a browser test) to press Stop halfway through.
   scriptSlow: {

@@ -31,6 +31,7 @@ const CHATML_TOKENS = ['<|im_start|>', '<|im_end|>'] as const;
  * gets the rest of the script after it. The default script's is "—".)
  */
 export function splitScript(script: string): ScriptPiece[] {
+  if (script.includes(SCRIPT_CUT)) return cutPieces(script);
   const words = script.match(/\s*\S+|\s+$/gu) ?? [];
   if (words.length === 0) throw new Error('the script is empty');
   // llama.cpp drops the leading space of the first token it decodes, so it could never be said.
@@ -69,6 +70,23 @@ export function splitScript(script: string): ScriptPiece[] {
     pieces.push({ kind: 'text', text });
   }
   return pieces;
+}
+
+/**
+ * Marks where a script is cut into tokens, instead of at words: a reply that a grammar constrains
+ * part by part (a tool call's name, then its JSON arguments) needs a token boundary at each part's
+ * end, since a token running past the part is not allowed there.
+ */
+export const SCRIPT_CUT = '\u2063';
+
+function cutPieces(script: string): ScriptPiece[] {
+  const texts = script.split(SCRIPT_CUT).map((piece) => piece.replaceAll(' ', SPM_SPACE));
+  if (texts.some((text) => text === '') || new Set(texts).size !== texts.length) {
+    throw new Error(
+      `the script's cut pieces must be unique and not empty: ${JSON.stringify(script)}`,
+    );
+  }
+  return texts.map((text) => ({ kind: 'text', text }));
 }
 
 export interface Vocab {

@@ -6,7 +6,7 @@ import { ERROR_CODES } from './errors';
  * it is committed (sent, or its reply ended); a reply still streaming lives only in the UI.
  */
 
-const STOP_REASONS = ['eos', 'max_tokens', 'stop_sequence', 'cancelled'] as const;
+const STOP_REASONS = ['eos', 'max_tokens', 'stop_sequence', 'tool_calls', 'cancelled'] as const;
 
 /** What the stats line under a reply shows; filled in as the stream's events arrive. */
 export const ReplyStatsSchema = z.object({

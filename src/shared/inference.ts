@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { JobListSchema, JobRecordSchema, TaskAcceptedSchema } from './api-schemas';
 import type { ErrorBody, ErrorCode } from './errors';
 import type { ChatMessageSchema, ExecuteRequestSchema, TaskRequestSchema } from './schemas';
+import type { ToolCallSchema, ToolChoiceSchema, ToolSchema } from './tool-schemas';
 import type { WorkerStatusSchema } from './worker-schemas';
 
 export { DEFAULT_TEMPERATURE, LIMITS } from './limits';
@@ -9,6 +10,9 @@ export { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 /** Request types, derived from the schemas by type only: importing them bundles no zod. */
 
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type Tool = z.infer<typeof ToolSchema>;
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+export type ToolChoice = z.infer<typeof ToolChoiceSchema>;
 export type ExecuteRequest = z.infer<typeof ExecuteRequestSchema>;
 export type TaskRequest = z.input<typeof TaskRequestSchema>;
 export type ParsedTaskRequest = z.output<typeof TaskRequestSchema>;
@@ -21,7 +25,8 @@ export type JobPriority = JobRecord['priority'];
 /** `GET /v2/tasks?limit=N`: the most recent jobs first. */
 export type JobList = z.infer<typeof JobListSchema>;
 
-export type StopReason = 'eos' | 'max_tokens' | 'stop_sequence' | 'cancelled';
+/** `tool_calls`: the reply is one or more tool calls (`tool_call` events), to be answered. */
+export type StopReason = 'eos' | 'max_tokens' | 'stop_sequence' | 'tool_calls' | 'cancelled';
 
 export interface Metrics {
   tokens_out: number;
@@ -36,6 +41,8 @@ export interface EventPayloads {
   queued: { job_id: string; queue_position: number };
   started: { job_id: string; model: string; started_at: string; host?: string; worker_id?: string };
   token: { t: string; i: number };
+  /** A whole call, sent once its arguments are complete; `index` counts the reply's calls. */
+  tool_call: ToolCall & { index: number };
   metrics: Metrics;
   end: {
     tokens_out: number;

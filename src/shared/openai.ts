@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { ChatMessage, ParsedTaskRequest, StopReason } from './inference';
+import type { ChatMessage, ParsedTaskRequest, ToolChoice } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
-import { GrammarSchemaSchema } from './schemas';
+import { GrammarSchemaSchema } from './grammar-schema';
+import { checkToolsOf, TOOL_LIMITS, ToolSchema, type ToolView } from './tool-schemas';
 
 /**
  * A field OpenAI defines that rbees does not honour: accepted only when it asks for nothing (
@@ -72,60 +73,125 @@ function textOnly(
   });
 }
 
-const Role = z.enum(['system', 'developer', 'user', 'assistant'], {
+const Role = z.enum(['system', 'developer', 'user', 'assistant', 'tool'], {
   error: (issue) =>
-    issue.input === 'tool' || issue.input === 'function'
-      ? `"${String(issue.input)}" messages answer tool calls, which rbees does not run yet`
-      : 'role must be one of system, developer, user, assistant',
+    issue.input === 'function'
+      ? '"function" messages are the deprecated form: answer a tool call with a "tool" message'
+      : 'role must be one of system, developer, user, assistant, tool',
 });
 
-export const ChatCompletionRequestSchema = z.looseObject({
-  ...Common,
-  max_completion_tokens: z.int().min(1).max(LIMITS.maxTokens).nullish(),
-  messages: z
-    .array(
-      z
-        .looseObject({
-          role: Role,
-          content: z.union([z.string(), z.array(ContentPart), z.null()]),
-          tool_calls: refused(
-            'assistant tool calls need tools, which rbees does not run yet',
-            emptyArray,
-          ),
-          audio: refused('audio is not supported'),
-        })
-        .check(textOnly),
-    )
-    .min(1),
-  tools: refused('rbees does not run tools yet: leave tools out', emptyArray),
-  tool_choice: refused('rbees does not run tools yet: leave tool_choice out', (v) => v === 'none'),
-  functions: refused('rbees does not run functions yet: leave functions out', emptyArray),
-  function_call: refused('rbees does not run functions yet', (v) => v === 'none'),
-  response_format: z
-    .discriminatedUnion('type', [
-      z.looseObject({ type: z.literal('text') }),
-      z.looseObject({ type: z.literal('json_object') }),
-      z.looseObject({
-        type: z.literal('json_schema'),
-        json_schema: z.looseObject({
-          name: z.string().min(1).max(64),
-          description: z.string().optional(),
-          schema: GrammarSchemaSchema.optional(),
-          // Always enforced (a grammar), strict or not.
-          strict: z.boolean().nullish(),
-        }),
-      }),
-    ])
-    .nullish(),
-  logprobs: refused('logprobs are not supported: set logprobs to false', (v) => v === false),
-  top_logprobs: refused('logprobs are not supported: leave top_logprobs out', (v) => v === 0),
-  audio: refused('audio output is not supported: rbees answers in text'),
-  modalities: refused('only the "text" modality is supported', (v) => {
-    return Array.isArray(v) && v.every((m) => m === 'text');
+const FunctionName = ToolSchema.shape.name;
+
+/** OpenAI's `tools` entry: only functions exist. */
+const OpenAiTool = z.looseObject({
+  type: z.literal('function', { message: 'only "function" tools are supported' }),
+  function: z.looseObject({
+    name: FunctionName,
+    description: z.string().max(TOOL_LIMITS.description).nullish(),
+    parameters: GrammarSchemaSchema.nullish(),
+    // Always enforced (a grammar), strict or not.
+    strict: z.boolean().nullish(),
   }),
-  prediction: refused('predicted outputs are not supported: leave prediction out'),
-  web_search_options: refused('web search is not supported: leave web_search_options out'),
 });
+
+const OpenAiToolCall = z.looseObject({
+  id: z.string().min(1).max(128),
+  type: z.literal('function'),
+  function: z.looseObject({ name: FunctionName, arguments: z.string() }),
+});
+
+const OpenAiToolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: FunctionName }) }),
+]);
+
+/** A message: `tool_calls` on an assistant's, `tool_call_id` on a tool's (said where missing). */
+function roleFields(
+  ctx: z.core.ParsePayload<{ role: string; tool_calls?: unknown; tool_call_id?: unknown }>,
+) {
+  const { role, tool_calls: calls, tool_call_id: id } = ctx.value;
+  const issue = (path: string, message: string) =>
+    ctx.issues.push({ code: 'custom', input: ctx.value, path: [path], message });
+  if (role === 'tool' && typeof id !== 'string')
+    issue('tool_call_id', 'a tool message needs the tool_call_id it answers');
+  if (role !== 'assistant' && Array.isArray(calls) && calls.length > 0)
+    issue('tool_calls', 'only assistant messages carry tool_calls');
+}
+
+export const ChatCompletionRequestSchema = z
+  .looseObject({
+    ...Common,
+    max_completion_tokens: z.int().min(1).max(LIMITS.maxTokens).nullish(),
+    messages: z
+      .array(
+        z
+          .looseObject({
+            role: Role,
+            content: z.union([z.string(), z.array(ContentPart), z.null()]),
+            tool_calls: z.array(OpenAiToolCall).max(TOOL_LIMITS.callsPerMessage).nullish(),
+            tool_call_id: z.string().min(1).max(128).nullish(),
+            audio: refused('audio is not supported'),
+          })
+          .check(textOnly)
+          .check(roleFields),
+      )
+      .min(1),
+    tools: z.array(OpenAiTool).max(TOOL_LIMITS.tools).nullish(),
+    tool_choice: OpenAiToolChoice.nullish(),
+    parallel_tool_calls: z.boolean().nullish(),
+    functions: refused(
+      '"functions" is the deprecated form of tools: send them as "tools"',
+      emptyArray,
+    ),
+    function_call: refused(
+      '"function_call" is the deprecated form: use "tool_choice"',
+      (v) => v === 'none',
+    ),
+    response_format: z
+      .discriminatedUnion('type', [
+        z.looseObject({ type: z.literal('text') }),
+        z.looseObject({ type: z.literal('json_object') }),
+        z.looseObject({
+          type: z.literal('json_schema'),
+          json_schema: z.looseObject({
+            name: z.string().min(1).max(64),
+            description: z.string().optional(),
+            schema: GrammarSchemaSchema.optional(),
+            // Always enforced (a grammar), strict or not.
+            strict: z.boolean().nullish(),
+          }),
+        }),
+      ])
+      .nullish(),
+    logprobs: refused('logprobs are not supported: set logprobs to false', (v) => v === false),
+    top_logprobs: refused('logprobs are not supported: leave top_logprobs out', (v) => v === 0),
+    audio: refused('audio output is not supported: rbees answers in text'),
+    modalities: refused('only the "text" modality is supported', (v) => {
+      return Array.isArray(v) && v.every((m) => m === 'text');
+    }),
+    prediction: refused('predicted outputs are not supported: leave prediction out'),
+    web_search_options: refused('web search is not supported: leave web_search_options out'),
+  })
+  .check(
+    checkToolsOf((request: ChatCompletionInput): ToolView => ({
+      names: (request.tools ?? []).map((tool) => tool.function.name),
+      choice: toolChoiceFromOpenAi(request.tool_choice),
+      hasFormat: request.response_format != null && request.response_format.type !== 'text',
+      hasMessages: true,
+      messages: request.messages.map((m) => ({
+        role: m.role,
+        ...(m.tool_call_id != null ? { tool_call_id: m.tool_call_id } : {}),
+        tool_calls: m.tool_calls ?? [],
+      })),
+      at: { toolName: (i) => ['tools', i, 'function', 'name'], format: ['response_format'] },
+    })),
+  );
+type ChatCompletionInput = {
+  tools?: { function: { name: string } }[] | null;
+  tool_choice?: z.infer<typeof OpenAiToolChoice> | null;
+  response_format?: { type: string } | null;
+  messages: { role: string; tool_call_id?: string | null; tool_calls?: { id: string }[] | null }[];
+};
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
 export const CompletionRequestSchema = z.looseObject({
@@ -143,13 +209,55 @@ export const DEFAULT_CHAT_MAX_TOKENS = 1024;
 export const DEFAULT_COMPLETION_MAX_TOKENS = 16;
 
 export function chatMessagesFromOpenAi(messages: ChatCompletionRequest['messages']): ChatMessage[] {
-  return messages.map((message) => ({
-    role: message.role === 'developer' ? 'system' : message.role,
-    content:
+  return messages.map((message): ChatMessage => {
+    const content =
       typeof message.content === 'string'
         ? message.content
-        : (message.content ?? []).map((part) => part.text ?? '').join(''),
+        : (message.content ?? []).map((part) => part.text ?? '').join('');
+    switch (message.role) {
+      case 'developer':
+      case 'system':
+        return { role: 'system', content };
+      case 'user':
+        return { role: 'user', content };
+      case 'tool':
+        return { role: 'tool', content, tool_call_id: message.tool_call_id ?? '' };
+      case 'assistant': {
+        const calls = (message.tool_calls ?? []).map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        }));
+        return { role: 'assistant', content, ...(calls.length > 0 ? { tool_calls: calls } : {}) };
+      }
+    }
+  });
+}
+
+function toolChoiceFromOpenAi(
+  choice: z.infer<typeof OpenAiToolChoice> | null | undefined,
+): ToolChoice | undefined {
+  if (choice == null) return undefined;
+  return typeof choice === 'string' ? choice : { name: choice.function.name };
+}
+
+/** The task's tool fields for a chat request's `tools`, `tool_choice` and `parallel_tool_calls`. */
+export function toolsFromOpenAi(
+  request: ChatCompletionRequest,
+): Pick<ParsedTaskRequest, 'tools' | 'tool_choice' | 'parallel_tool_calls'> {
+  const tools = (request.tools ?? []).map(({ function: f }) => ({
+    name: f.name,
+    ...(f.description != null ? { description: f.description } : {}),
+    ...(f.parameters != null ? { parameters: f.parameters } : {}),
   }));
+  const choice = toolChoiceFromOpenAi(request.tool_choice);
+  return {
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(choice !== undefined ? { tool_choice: choice } : {}),
+    ...(request.parallel_tool_calls != null
+      ? { parallel_tool_calls: request.parallel_tool_calls }
+      : {}),
+  };
 }
 
 /** The task's `format` for a chat request's `response_format` (none for text). */
@@ -179,89 +287,3 @@ export function samplingFromOpenAi(request: ChatCompletionRequest | CompletionRe
     ...Object.fromEntries(Object.entries(given).filter(([, value]) => value != null)),
   } as { temperature: number } & { [K in keyof typeof given]?: NonNullable<(typeof given)[K]> };
 }
-
-export type FinishReason = 'stop' | 'length';
-
-export function finishReason(stop: StopReason): FinishReason {
-  return stop === 'max_tokens' ? 'length' : 'stop';
-}
-
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-
-export function usage(promptTokens: number, completionTokens: number): Usage {
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-  };
-}
-
-/** What `/v1` answers, in OpenAI's shapes (only the fields rbees sends). */
-
-const FinishReasonSchema = z.enum(['stop', 'length']);
-const UsageSchema = z.object({
-  prompt_tokens: z.int(),
-  completion_tokens: z.int(),
-  total_tokens: z.int(),
-}) satisfies z.ZodType<Usage>;
-
-/** `GET /v1/models/{id}`: a model, with rbees' `context_length` and `hosts` beside OpenAI's. */
-export const OpenAiModelSchema = z.object({
-  id: z.string(),
-  object: z.literal('model'),
-  created: z.int(),
-  owned_by: z.string(),
-  context_length: z
-    .int()
-    .nullable()
-    .meta({
-      description:
-        'Tokens a request can use: what a worker serving it has now, else at most what one ' +
-        "started for it would get; null when not known yet (a pool host's file nobody serves).",
-    }),
-  hosts: z.array(z.string()).meta({ description: 'Where its file is or a worker serves it.' }),
-});
-
-/** `GET /v1/models`: every model a request may name, once. */
-export const OpenAiModelListSchema = z.object({
-  object: z.literal('list'),
-  data: z.array(OpenAiModelSchema),
-});
-
-/** `POST /v1/chat/completions` without `stream`. */
-export const ChatCompletionSchema = z.object({
-  id: z.string(),
-  object: z.literal('chat.completion'),
-  created: z.int(),
-  model: z.string(),
-  choices: z.array(
-    z.object({
-      index: z.int(),
-      message: z.object({ role: z.literal('assistant'), content: z.string() }),
-      finish_reason: FinishReasonSchema,
-      logprobs: z.null(),
-    }),
-  ),
-  usage: UsageSchema,
-});
-
-/** `POST /v1/completions` without `stream`. */
-export const TextCompletionSchema = z.object({
-  id: z.string(),
-  object: z.literal('text_completion'),
-  created: z.int(),
-  model: z.string(),
-  choices: z.array(
-    z.object({
-      index: z.int(),
-      text: z.string(),
-      finish_reason: FinishReasonSchema,
-      logprobs: z.null(),
-    }),
-  ),
-  usage: UsageSchema,
-});

@@ -158,7 +158,7 @@ const stats = optional({
   queue_position: fc.nat(),
   ttft_ms: fc.oneof(fc.nat(), fc.constant(null)),
   tokens_per_sec: double(0, 1e6),
-  stop_reason: fc.constantFrom('eos', 'max_tokens', 'stop_sequence', 'cancelled'),
+  stop_reason: fc.constantFrom('eos', 'max_tokens', 'stop_sequence', 'tool_calls', 'cancelled'),
 });
 export const validPutMessage = fc
   .tuple(

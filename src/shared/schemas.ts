@@ -1,37 +1,14 @@
 import { z } from 'zod';
-import { grammarSchema, UnsupportedSchema } from './json-schema';
+import { OutputFormatSchema } from './grammar-schema';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
+import { ChatMessageSchema, checkTools, ToolFieldsSchema } from './tool-schemas';
 
-/**
+export { ChatMessageSchema } from './tool-schemas';
+
+/*
  * The request schemas: the server side validates with them; clients get the types derived from
  * them (inference.ts) without bundling zod.
  */
-export const ChatMessageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
-});
-
-/**
- * The reply constrained to JSON: any JSON object, or JSON valid against a schema (normalised for
- * node-llama-cpp's grammar generator, or refused naming the keyword it cannot enforce).
- */
-export const GrammarSchemaSchema = z
-  .record(z.string(), z.unknown())
-  .transform((schema, ctx) => {
-    try {
-      return grammarSchema(schema);
-    } catch (err) {
-      if (!(err instanceof UnsupportedSchema)) throw err;
-      ctx.issues.push({ code: 'custom', input: schema, path: err.path, message: err.message });
-      return z.NEVER;
-    }
-  })
-  .meta({ description: 'A JSON Schema (what node-llama-cpp can enforce: see json-schema.ts).' });
-
-export const OutputFormatSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('json') }),
-  z.object({ type: z.literal('json_schema'), schema: GrammarSchemaSchema }),
-]);
 
 /** Sampling options accepted by every inference entry point. */
 export const SamplingSchema = z.object({
@@ -66,19 +43,23 @@ const ONE_INPUT = { message: 'give exactly one of "prompt" or "messages"', path:
 
 /** `POST /execute` on a worker (SYS-5.4). */
 export const ExecuteRequestSchema = SamplingSchema.extend(InputSchema.shape)
+  .extend(ToolFieldsSchema.shape)
   .extend({ job_id: z.string().min(1).max(128) })
-  .refine(exactlyOneInput, ONE_INPUT);
+  .refine(exactlyOneInput, ONE_INPUT)
+  .check(checkTools);
 
 export const CancelRequestSchema = z.object({ job_id: z.string().min(1).max(128) });
 
 /** `POST /v2/tasks` on the daemon (SYS-5.1). */
 export const TaskRequestSchema = SamplingSchema.extend(InputSchema.shape)
+  .extend(ToolFieldsSchema.shape)
   .extend({
     model: z.string().min(1),
     priority: z.enum(['interactive', 'batch']).default('interactive'),
     session_id: z.string().max(128).optional(),
   })
-  .refine(exactlyOneInput, ONE_INPUT);
+  .refine(exactlyOneInput, ONE_INPUT)
+  .check(checkTools);
 
 /** `GET /v2/tasks?limit=N`: how many recent jobs to list. */
 export const TaskListQuerySchema = z.object({

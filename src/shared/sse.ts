@@ -68,6 +68,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'queued',
   'started',
   'token',
+  'tool_call',
   'metrics',
   'end',
   'error',

@@ -1,4 +1,5 @@
-import type { LlamaContextSequence } from 'node-llama-cpp';
+import { randomBytes } from 'node:crypto';
+import type { LlamaContextSequence, LlamaGrammar } from 'node-llama-cpp';
 import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
 import type { ExecuteRequest, InferenceEvent, Metrics, StopReason } from '../../shared/inference';
 import { Channel } from './channel';
@@ -79,6 +80,15 @@ export class Engine {
     await this.loaded.llama.dispose();
   }
 
+  /** A reply format's grammar, or a forced tool call's (the request cannot ask for both). */
+  private async grammarFor(prepared: PreparedRequest): Promise<LlamaGrammar | undefined> {
+    const { tools, req } = prepared;
+    if (tools.kind === 'forced') {
+      return this.grammars.get({ type: 'json_schema', schema: tools.schema }, 'tools');
+    }
+    return req.format === undefined ? undefined : this.grammars.get(req.format, 'format');
+  }
+
   private async run(
     prepared: PreparedRequest,
     sequence: LlamaContextSequence,
@@ -95,8 +105,8 @@ export class Engine {
       data: { job_id: jobId, model: this.info.model, started_at: new Date().toISOString() },
     });
     try {
-      const { format } = prepared.req;
-      const grammar = format === undefined ? undefined : await this.grammars.get(format);
+      const grammar = await this.grammarFor(prepared);
+      let calls = 0;
       outcome = await runGeneration(prepared, sequence, this.loaded.chatWrapper, signal, grammar, {
         onText: (text) => {
           // node-llama-cpp's last call passes "": not a token.
@@ -105,6 +115,11 @@ export class Engine {
         onTokens: (count) => {
           clock.token();
           tokensOut += count;
+        },
+        onToolCall: (call) => {
+          // Unique across rounds: the client sends it back with the tool's result.
+          const id = `call_${randomBytes(12).toString('base64url')}`;
+          channel.push({ type: 'tool_call', data: { ...call, id, index: calls++ } });
         },
       });
     } catch (err) {

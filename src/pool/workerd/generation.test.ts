@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toChatHistory, toRepeatPenalty, toStopReason } from './generation';
+import { toRepeatPenalty, toStopReason } from './generation';
+import { toChatHistory } from './tools';
 
 describe('toChatHistory', () => {
   it('maps roles and adds the turn the model writes', () => {

@@ -2,6 +2,7 @@ import {
   LlamaChat,
   LlamaCompletion,
   type ChatHistoryItem,
+  type ChatModelFunctions,
   type ChatWrapper,
   type LLamaChatGenerateResponseOptions,
   type LlamaCompletionGenerationOptions,
@@ -12,15 +13,17 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { RbeesError } from '../../shared/errors';
-import type { ChatMessage, ExecuteRequest, StopReason } from '../../shared/inference';
+import type { ExecuteRequest, StopReason } from '../../shared/inference';
 import { promptRoom } from '../../shared/limits';
 import { StopMatcher } from './stop-matcher';
+import { parseForcedCall, planTools, toChatHistory, type ToolPlan } from './tools';
 
 /** A request checked against the model before any slot is taken or any byte is streamed. */
 export interface PreparedRequest {
   req: ExecuteRequest;
   /** Set for `messages` requests: the chat, ending with the turn the model writes. */
   history: ChatHistoryItem[] | undefined;
+  tools: ToolPlan;
   promptTokens: number;
   /** `max_tokens`, capped by the room the prompt leaves in the context. */
   maxTokens: number;
@@ -41,9 +44,13 @@ export function prepareRequest(
 ): PreparedRequest {
   let history: ChatHistoryItem[] | undefined;
   let promptTokens: number;
+  const tools = planTools(req);
   if (req.messages !== undefined) {
-    history = toChatHistory(req.messages);
-    const { contextText } = chatWrapper.generateContextState({ chatHistory: history });
+    history = toChatHistory(req.messages, tools);
+    const { contextText } = chatWrapper.generateContextState({
+      chatHistory: history,
+      ...(tools.kind === 'auto' ? { availableFunctions: tools.functions } : {}),
+    });
     promptTokens = contextText.tokenize(model.tokenizer).length;
   } else {
     const prompt = req.prompt ?? '';
@@ -64,6 +71,7 @@ export function prepareRequest(
   return {
     req,
     history,
+    tools,
     promptTokens,
     maxTokens: Math.min(req.max_tokens, contextSize - promptTokens),
   };
@@ -74,6 +82,8 @@ export interface GenerationHooks {
   onText: (text: string) => void;
   /** How many tokens that text took. */
   onTokens: (count: number) => void;
+  /** A whole tool call, its arguments as JSON text. */
+  onToolCall: (call: { name: string; arguments: string }) => void;
 }
 
 /**
@@ -90,18 +100,21 @@ export async function runGeneration(
   grammar: LlamaGrammar | undefined,
   hooks: GenerationHooks,
 ): Promise<StopReason> {
-  const { req } = prepared;
+  const { req, tools } = prepared;
+  // A forced call's JSON is not the reply's text: it is kept back and becomes the call.
+  let held = '';
+  const emit = tools.kind === 'forced' ? (text: string) => void (held += text) : hooks.onText;
   const stops =
     req.stop !== undefined && req.stop.length > 0 ? new StopMatcher(req.stop) : undefined;
   const stopHere = new AbortController();
   const onText = (text: string) => {
-    if (stops === undefined) return hooks.onText(text);
+    if (stops === undefined) return emit(text);
     const ready = stops.push(text);
-    if (ready !== '') hooks.onText(ready);
+    if (ready !== '') emit(ready);
     // node-llama-cpp checks the signal right after this callback: no further token is generated.
     if (stops.stopped) stopHere.abort();
   };
-  const options = {
+  const base = {
     onTextChunk: onText,
     onToken: (tokens: Token[]) => hooks.onTokens(tokens.length),
     signal: stops === undefined ? signal : AbortSignal.any([signal, stopHere.signal]),
@@ -114,16 +127,42 @@ export async function runGeneration(
     minP: req.min_p,
     seed: req.seed,
     repeatPenalty: toRepeatPenalty(req),
-    ...(grammar ? { grammar } : {}),
   };
-  const reason = await generate(prepared, sequence, chatWrapper, options);
-  if (stops?.stopped) return 'stop_sequence';
-  const rest = stops?.flush() ?? '';
-  if (rest !== '') hooks.onText(rest);
+  const options: GenerationOptions =
+    tools.kind === 'auto'
+      ? {
+          ...base,
+          functions: tools.functions,
+          documentFunctionParams: true,
+          ...(tools.maxParallel !== undefined
+            ? { maxParallelFunctionCalls: tools.maxParallel }
+            : {}),
+          onFunctionCall: (call) =>
+            hooks.onToolCall({
+              name: call.functionName,
+              arguments: JSON.stringify(call.params ?? {}),
+            }),
+        }
+      : { ...base, ...(grammar ? { grammar } : {}) };
+  let reason = await generate(prepared, sequence, chatWrapper, options);
+  if (stops?.stopped) reason = 'stop_sequence';
+  else {
+    const rest = stops?.flush() ?? '';
+    if (rest !== '') emit(rest);
+  }
+  if (tools.kind !== 'forced' || reason === 'cancelled') return reason;
+  const call = parseForcedCall(held);
+  if (call !== undefined && reason === 'eos') {
+    hooks.onToolCall(call);
+    return 'tool_calls';
+  }
+  // Cut short by its budget or a stop sequence: what was written is not lost.
+  if (held !== '') hooks.onText(held);
   return reason;
 }
 
-type GenerationOptions = LLamaChatGenerateResponseOptions & LlamaCompletionGenerationOptions;
+type GenerationOptions = LLamaChatGenerateResponseOptions<ChatModelFunctions> &
+  LlamaCompletionGenerationOptions;
 
 async function generate(
   prepared: PreparedRequest,
@@ -147,22 +186,6 @@ async function generate(
   } finally {
     completion.dispose({ disposeSequence: false });
   }
-}
-
-/** OpenAI-style roles to node-llama-cpp's history; a last assistant message is continued. */
-export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  const history = messages.map((message): ChatHistoryItem => {
-    switch (message.role) {
-      case 'system':
-        return { type: 'system', text: message.content };
-      case 'user':
-        return { type: 'user', text: message.content };
-      case 'assistant':
-        return { type: 'model', response: [message.content] };
-    }
-  });
-  if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
-  return history;
 }
 
 /**
@@ -194,14 +217,15 @@ type LlamaStopReason =
 
 /**
  * A chat template's own end-of-turn text (stopGenerationTrigger) ends the turn like EOS does;
- * functionCalls cannot happen (no functions are offered) and would end the turn too.
+ * functionCalls: the model called tools offered with tool_choice "auto".
  */
 export function toStopReason(reason: LlamaStopReason): StopReason {
   switch (reason) {
     case 'eogToken':
     case 'stopGenerationTrigger':
-    case 'functionCalls':
       return 'eos';
+    case 'functionCalls':
+      return 'tool_calls';
     case 'customStopTrigger':
       return 'stop_sequence';
     case 'maxTokens':

@@ -16,7 +16,8 @@ export class Grammars {
 
   constructor(private readonly llama: Llama) {}
 
-  get(format: NonNullable<ExecuteRequest['format']>): Promise<LlamaGrammar> {
+  /** `field` is what a refusal names: the request's `format`, or its `tools`. */
+  get(format: NonNullable<ExecuteRequest['format']>, field: string): Promise<LlamaGrammar> {
     const key = JSON.stringify(format);
     const kept = this.compiled.get(key);
     if (kept) {
@@ -25,7 +26,7 @@ export class Grammars {
       this.compiled.set(key, kept);
       return kept;
     }
-    const made = this.compile(format);
+    const made = this.compile(format, field);
     this.compiled.set(key, made);
     made.catch(() => this.compiled.delete(key));
     if (this.compiled.size > KEEP)
@@ -33,7 +34,10 @@ export class Grammars {
     return made;
   }
 
-  private async compile(format: NonNullable<ExecuteRequest['format']>): Promise<LlamaGrammar> {
+  private async compile(
+    format: NonNullable<ExecuteRequest['format']>,
+    field: string,
+  ): Promise<LlamaGrammar> {
     try {
       // Any JSON object: the same generator, so that its numbers are bounded below too.
       const schema = format.type === 'json' ? ANY_OBJECT : gbnfSchema(format.schema);
@@ -50,9 +54,9 @@ export class Grammars {
     } catch (err) {
       throw new RbeesError(
         'BAD_REQUEST',
-        `format: the grammar for this JSON schema could not be made (${(err as Error).message}); ` +
+        `${field}: the grammar for this JSON schema could not be made (${(err as Error).message}); ` +
           'simplify the schema',
-        { fields: ['format'] },
+        { fields: [field] },
       );
     }
   }

@@ -55,7 +55,14 @@ describe('parseExecuteRequest', () => {
     [{ job_id: 'j', prompt: 'Hi' }, 'max_tokens'],
     [{ job_id: 'j', prompt: 'Hi', max_tokens: 8, temperature: 3 }, 'temperature'],
     [{ job_id: 'j', prompt: 'Hi', max_tokens: 8, stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
-    [{ job_id: 'j', messages: [{ role: 'tool', content: 'x' }], max_tokens: 8 }, 'messages.0.role'],
+    [
+      { job_id: 'j', messages: [{ role: 'tool', content: 'x' }], max_tokens: 8 },
+      'messages.0.tool_call_id',
+    ],
+    [
+      { job_id: 'j', messages: [{ role: 'robot', content: 'x' }], max_tokens: 8 },
+      'messages.0.role',
+    ],
     [{ job_id: 'j', prompt: 'Hi', max_tokens: 8, repetition_penalty: 0 }, 'repetition_penalty'],
   ])('rejects %j naming %s', (body, field) => {
     const err = badRequest(body);

@@ -6,6 +6,7 @@ const STOP_TEXT: Record<StopReason, string> = {
   eos: 'finished',
   max_tokens: 'hit max tokens',
   stop_sequence: 'stop sequence',
+  tool_calls: 'called a tool',
   cancelled: 'stopped',
 };
 

@@ -170,6 +170,9 @@ export function createStreamDriver(deps: StreamDriverDeps): StreamDriver {
           }
           batcher.push(event.data.t);
           return false;
+        case 'tool_call':
+          // The chat pane offers no tools, so no reply of it calls one.
+          return false;
         case 'metrics': {
           const m = event.data;
           seen.rate = m.tokens_per_sec;

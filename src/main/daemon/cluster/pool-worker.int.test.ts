@@ -1,6 +1,6 @@
 /**
  * A worker on a real pool host through the daemon's HTTP API: spawned there and answering the
- * official `openai` client through the SSH tunnel (plain and json_schema replies), its logs as
+ * official `openai` client through the SSH tunnel (plain, json_schema and tool-call replies), its logs as
  * SSE, and uploads to the host (refused, cut, whole). The host runs the built agent through a
  * launcher. (Downloads and the live state: cluster.int.test.ts.)
  */
@@ -31,6 +31,12 @@ let host: TestHost;
 let daemon: DaemonProcess;
 let models: TestModels;
 let dir: string;
+
+const GREETING = {
+  type: 'object',
+  properties: { word: { enum: ['hi', 'hello'] }, times: { type: 'integer' } },
+  required: ['word', 'times'],
+};
 
 const hostModelsDir = (): string => join(host.home, '.rbees', 'models');
 
@@ -71,17 +77,7 @@ describe('a worker on a pool host through the daemon API', () => {
       model: MODEL,
       messages: [{ role: 'user', content: 'hello' }],
       max_tokens: 200,
-      response_format: {
-        type: 'json_schema',
-        json_schema: {
-          name: 'greeting',
-          schema: {
-            type: 'object',
-            properties: { word: { enum: ['hi', 'hello'] }, times: { type: 'integer' } },
-            required: ['word', 'times'],
-          },
-        },
-      },
+      response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: GREETING } },
     });
     const json = JSON.parse(structured.choices[0]?.message.content ?? '') as Record<
       string,
@@ -89,6 +85,19 @@ describe('a worker on a pool host through the daemon API', () => {
     >;
     expect(['hi', 'hello']).toContain(json.word);
     expect(Number.isInteger(json.times)).toBe(true);
+    // So do tools: a named call, which the grammar enforces there.
+    const called = await openai.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 200,
+      tools: [{ type: 'function', function: { name: 'greet', parameters: GREETING } }],
+      tool_choice: { type: 'function', function: { name: 'greet' } },
+    });
+    expect(called.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = called.choices[0]?.message.tool_calls?.[0];
+    if (call?.type !== 'function') throw new Error('no function call');
+    expect(call.function.name).toBe('greet');
+    expect(['hi', 'hello']).toContain((JSON.parse(call.function.arguments) as typeof json).word);
     // The live state keeps that reply's decode rate for the worker list.
     const [first] = await daemonSse(daemon, API.events, () => true);
     const snapshot = JSON.parse(first?.data ?? '{}') as ClusterSnapshot;

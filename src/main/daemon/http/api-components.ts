@@ -4,6 +4,7 @@ import * as conversations from '../../../shared/conversations';
 import * as hosts from '../../../shared/host-schemas';
 import * as models from '../../../shared/model-schemas';
 import * as openai from '../../../shared/openai';
+import * as openaiReplies from '../../../shared/openai-replies';
 import * as requests from '../../../shared/schemas';
 import * as status from '../../../shared/status-schemas';
 import * as workers from '../../../shared/worker-schemas';
@@ -22,9 +23,9 @@ export const COMPONENTS: Record<string, z.ZodType> = {
   JobList: api.JobListSchema,
   ChatCompletionRequest: openai.ChatCompletionRequestSchema,
   CompletionRequest: openai.CompletionRequestSchema,
-  OpenAiModelList: openai.OpenAiModelListSchema,
-  ChatCompletion: openai.ChatCompletionSchema,
-  TextCompletion: openai.TextCompletionSchema,
+  OpenAiModelList: openaiReplies.OpenAiModelListSchema,
+  ChatCompletion: openaiReplies.ChatCompletionSchema,
+  TextCompletion: openaiReplies.TextCompletionSchema,
   ModelInfo: api.ModelInfoSchema,
   ModelsResponse: api.ModelsResponseSchema,
   WorkerInfo: api.WorkerInfoSchema,

@@ -138,7 +138,7 @@ describe('what the apps send, through /v1', () => {
   });
 
   it.each([
-    ['tools', { tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] }],
+    ['tools.0.function.name', { tools: [{ type: 'function', function: { name: 'f g' } }] }],
     ['tool_choice', { tool_choice: 'required' }],
     [
       'response_format.json_schema.schema.properties.age.minimum',
@@ -170,7 +170,7 @@ describe('what the apps send, through /v1', () => {
       {
         messages: [
           { role: 'user', content: 'x' },
-          { role: 'tool', content: 'y' },
+          { role: 'function', name: 'f', content: 'y' },
         ],
       },
     ],

@@ -1,15 +1,26 @@
 import type { z } from 'zod';
-import type { InferenceEvent, StopReason } from '../../../../shared/inference';
+import type { EventPayloads, InferenceEvent, StopReason } from '../../../../shared/inference';
 import {
   finishReason,
   usage,
   type ChatCompletionSchema,
   type FinishReason,
+  type OpenAiToolCallSchema,
   type TextCompletionSchema,
-} from '../../../../shared/openai';
+} from '../../../../shared/openai-replies';
 
 type ChatCompletion = z.input<typeof ChatCompletionSchema>;
 type TextCompletion = z.input<typeof TextCompletionSchema>;
+type OpenAiToolCall = z.input<typeof OpenAiToolCallSchema>;
+export type ToolCallEvent = EventPayloads['tool_call'];
+
+function openAiCall(call: ToolCallEvent): OpenAiToolCall {
+  return {
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+  };
+}
 export type Kind = 'chat' | 'text';
 
 /** One data-only event, as OpenAI streams them. */
@@ -41,6 +52,11 @@ export class Shaper {
         const last = this.kind === 'chat' ? this.chunk({}, reason) : this.text('', reason);
         return includeUsage ? [last, { ...this.base(), choices: [], usage: use }] : [last];
       }
+      case 'tool_call': {
+        // Whole, in one delta: the worker sends a call once its arguments are complete.
+        const { index } = event.data;
+        return [this.chunk({ tool_calls: [{ index, ...openAiCall(event.data) }] }, null)];
+      }
       case 'error':
         return [{ error: event.data }];
       case 'queued':
@@ -50,7 +66,14 @@ export class Shaper {
     }
   }
 
-  chunk(delta: { role?: 'assistant'; content?: string }, reason: FinishReason | null): unknown {
+  chunk(
+    delta: {
+      role?: 'assistant';
+      content?: string;
+      tool_calls?: (OpenAiToolCall & { index: number })[];
+    },
+    reason: FinishReason | null,
+  ): unknown {
     return {
       ...this.base(),
       choices: [{ index: 0, delta, finish_reason: reason, logprobs: null }],
@@ -60,6 +83,7 @@ export class Shaper {
   /** The whole completion, as the route's answer schema has it. */
   whole(
     text: string,
+    calls: readonly ToolCallEvent[],
     end: { stop_reason: StopReason; prompt_tokens: number; tokens_out: number },
   ): ChatCompletion | TextCompletion {
     const finish_reason = finishReason(end.stop_reason);
@@ -72,7 +96,11 @@ export class Shaper {
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content: text },
+              message: {
+                role: 'assistant',
+                content: text === '' && calls.length > 0 ? null : text,
+                ...(calls.length > 0 ? { tool_calls: calls.map(openAiCall) } : {}),
+              },
               finish_reason,
               logprobs: null,
             },

@@ -7,22 +7,25 @@ import type { ParsedTaskRequest } from '../../../../shared/inference';
 import {
   chatMessagesFromOpenAi,
   ChatCompletionRequestSchema,
-  ChatCompletionSchema,
   CompletionRequestSchema,
   DEFAULT_CHAT_MAX_TOKENS,
   DEFAULT_COMPLETION_MAX_TOKENS,
   formatFromOpenAi,
+  samplingFromOpenAi,
+  toolsFromOpenAi,
+} from '../../../../shared/openai';
+import {
+  ChatCompletionSchema,
   OpenAiModelListSchema,
   OpenAiModelSchema,
-  samplingFromOpenAi,
   TextCompletionSchema,
-} from '../../../../shared/openai';
+} from '../../../../shared/openai-replies';
 import { resolveModelId } from '../../../../shared/models';
 import type { Jobs } from '../../jobs/jobs';
 import type { CatalogModel } from '../../jobs/model-placement';
 import { ERRORS, json, QUEUE_FULL, sse } from '../route-schemas';
 import { sendSse } from '../sse-reply';
-import { data, Shaper, type Kind } from './openai-shapes';
+import { data, Shaper, type Kind, type ToolCallEvent } from './openai-shapes';
 import { submitJob } from './tasks';
 
 const TAG = ['openai'];
@@ -101,6 +104,7 @@ export function openAiRoutes(app: FastifyInstance, jobs: Jobs): void {
         ...samplingFromOpenAi(body),
         model: body.model,
         messages: chatMessagesFromOpenAi(body.messages),
+        ...toolsFromOpenAi(body),
         ...(format ? { format } : {}),
         max_tokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_CHAT_MAX_TOKENS,
         priority: 'interactive',
@@ -167,13 +171,15 @@ async function answer(
   });
   abort.signal.addEventListener('abort', () => jobs.cancelJob(job));
   let text = '';
+  const calls: ToolCallEvent[] = [];
   for await (const event of job.events.subscribe(undefined, abort.signal)) {
     if (event.type === 'token') text += event.data.t;
+    if (event.type === 'tool_call') calls.push(event.data);
     if (event.type === 'error') {
       return reply.code(HTTP_STATUS[event.data.code]).send({ error: event.data });
     }
     if (event.type === 'end') {
-      return reply.send(shape.whole(text, event.data));
+      return reply.send(shape.whole(text, calls, event.data));
     }
   }
 }

@@ -41,6 +41,7 @@ const TASK_EVENTS = eventNames<EventType>({
   queued: true,
   started: true,
   token: true,
+  tool_call: true,
   metrics: true,
   end: true,
   error: true,
