@@ -60,6 +60,8 @@ export const API = {
   openaiModel: (id: string) => `/v1/models/${encodeURIComponent(id)}`,
   chatCompletions: '/v1/chat/completions',
   completions: '/v1/completions',
+  anthropicMessages: '/v1/messages',
+  anthropicCountTokens: '/v1/messages/count_tokens',
   health: '/health',
 } as const;
 

@@ -49,6 +49,8 @@ export interface EventPayloads {
     decode_time_ms: number;
     stop_reason: StopReason;
     prompt_tokens: number;
+    /** Which of the request's stop sequences ended it, with stop_reason `stop_sequence`. */
+    stop_sequence?: string;
   };
   error: ErrorBody;
 }

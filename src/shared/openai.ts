@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { ChatMessage, ParsedTaskRequest, ToolChoice } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 import { GrammarSchemaSchema } from './grammar-schema';
-import { checkToolsOf, TOOL_LIMITS, ToolSchema, type ToolView } from './tool-schemas';
+import {
+  checkToolsOf,
+  openAiStyleTurn,
+  TOOL_LIMITS,
+  ToolSchema,
+  type ToolView,
+} from './tool-schemas';
 
 /**
  * A field OpenAI defines that rbees does not honour: accepted only when it asks for nothing (
@@ -178,12 +184,13 @@ export const ChatCompletionRequestSchema = z
       choice: toolChoiceFromOpenAi(request.tool_choice),
       hasFormat: request.response_format != null && request.response_format.type !== 'text',
       hasMessages: true,
-      messages: request.messages.map((m) => ({
-        role: m.role,
-        ...(m.tool_call_id != null ? { tool_call_id: m.tool_call_id } : {}),
-        tool_calls: m.tool_calls ?? [],
-      })),
-      at: { toolName: (i) => ['tools', i, 'function', 'name'], format: ['response_format'] },
+      messages: request.messages.map(openAiStyleTurn),
+      at: {
+        toolName: (i) => ['tools', i, 'function', 'name'],
+        format: ['response_format'],
+        calls: (i) => ['messages', i, 'tool_calls'],
+        answer: (i) => ['messages', i, 'tool_call_id'],
+      },
     })),
   );
 type ChatCompletionInput = {

@@ -34,6 +34,14 @@ export const SamplingSchema = z.object({
 const InputSchema = z.object({
   prompt: z.string().min(1).optional(),
   messages: z.array(ChatMessageSchema).min(1).optional(),
+  count_only: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'Only count the input: the job ends at once, nothing generated, its `prompt_tokens` the ' +
+        "input's tokens in the model's template (whether or not they fit its context).",
+    }),
 });
 
 function exactlyOneInput(value: { prompt?: string; messages?: unknown[] }): boolean {

@@ -48,8 +48,8 @@ describe('tool fields of a task', () => {
         ],
       }),
     ).toEqual([
-      'messages.0.tool_calls: tool call "c" has no tool message answering it',
-      'messages.2.tool_call_id: "c" answers no unanswered tool call of the assistant message before it',
+      'messages.0.tool_calls: tool call "c" has no tool result answering it',
+      'messages.2.tool_call_id: "c" answers no unanswered tool call of the message before it',
     ]);
   });
 });

@@ -66,12 +66,25 @@ export interface ToolView {
   choice: z.infer<typeof ToolChoiceSchema> | undefined;
   hasFormat: boolean;
   hasMessages: boolean;
-  messages: readonly {
-    role: string;
-    tool_call_id?: string;
-    tool_calls?: { id: string }[] | null;
-  }[];
-  at: { toolName: (i: number) => Path; format: Path };
+  messages: readonly ToolTurn[];
+  at: {
+    toolName: (i: number) => Path;
+    format: Path;
+    /** Where message `i`'s calls are, and its `j`th answer's id. */
+    calls: (i: number) => Path;
+    answer: (i: number, j: number) => Path;
+  };
+}
+
+/**
+ * A message as the check reads it: the calls it makes and the ids it answers. `onlyAnswers`: it
+ * is an answer and nothing else (OpenAI's tool message), so the calls before it may still be
+ * answered after it; any other message must find every call before it answered.
+ */
+export interface ToolTurn {
+  calls: readonly string[];
+  answers: readonly string[];
+  onlyAnswers: boolean;
 }
 
 /**
@@ -99,7 +112,7 @@ export function toolIssues(view: ToolView): ToolIssue[] {
   if (names.length > 0 && choice !== 'none' && view.hasFormat) {
     issue(view.at.format, 'a reply format and tools cannot be combined: set tool_choice to "none"');
   }
-  checkAnswers(view.messages, issue);
+  checkAnswers(view, issue);
   return issues;
 }
 
@@ -124,35 +137,51 @@ export const checkTools = checkToolsOf(
     choice: value.tool_choice,
     hasFormat: value.format !== undefined,
     hasMessages: value.messages !== undefined,
-    messages: value.messages ?? [],
-    at: { toolName: (i) => ['tools', i, 'name'], format: ['format'] },
+    messages: (value.messages ?? []).map(openAiStyleTurn),
+    at: {
+      toolName: (i) => ['tools', i, 'name'],
+      format: ['format'],
+      calls: (i) => ['messages', i, 'tool_calls'],
+      answer: (i) => ['messages', i, 'tool_call_id'],
+    },
   }),
 );
 
-function checkAnswers(
-  messages: ToolView['messages'],
-  issue: (path: Path, message: string) => void,
-): void {
+/** A message of the task API or OpenAI's: an assistant's calls, or a tool's one answer. */
+export function openAiStyleTurn(message: {
+  role: string;
+  tool_call_id?: string | null;
+  tool_calls?: { id: string }[] | null;
+}): ToolTurn {
+  const answer = message.role === 'tool' ? [message.tool_call_id ?? ''] : [];
+  return {
+    calls: (message.tool_calls ?? []).map((call) => call.id),
+    answers: answer,
+    onlyAnswers: message.role === 'tool',
+  };
+}
+
+function checkAnswers(view: ToolView, issue: (path: Path, message: string) => void): void {
   let open = new Map<string, number>();
   const unanswered = () => {
     for (const [id, at] of open) {
-      issue(['messages', at, 'tool_calls'], `tool call "${id}" has no tool message answering it`);
+      issue(view.at.calls(at), `tool call "${id}" has no tool result answering it`);
     }
   };
-  messages.forEach((message, i) => {
-    if (message.role === 'tool') {
-      if (message.tool_call_id !== undefined && open.delete(message.tool_call_id)) return;
+  view.messages.forEach((message, i) => {
+    message.answers.forEach((id, j) => {
+      if (open.delete(id)) return;
       issue(
-        ['messages', i, 'tool_call_id'],
-        `"${message.tool_call_id ?? ''}" answers no unanswered tool call of the assistant message before it`,
+        view.at.answer(i, j),
+        `"${id}" answers no unanswered tool call of the message before it`,
       );
-      return;
-    }
+    });
+    if (message.onlyAnswers) return;
     unanswered();
     open = new Map();
-    for (const call of message.tool_calls ?? []) {
-      if (open.has(call.id)) issue(['messages', i, 'tool_calls'], `two calls share "${call.id}"`);
-      open.set(call.id, i);
+    for (const id of message.calls) {
+      if (open.has(id)) issue(view.at.calls(i), `two calls share "${id}"`);
+      open.set(id, i);
     }
   });
   unanswered();

@@ -56,6 +56,7 @@ export class Engine {
    * abort `signal` to stop it.
    */
   generate(req: ExecuteRequest, signal: AbortSignal): AsyncIterable<InferenceEvent> {
+    if (req.count_only === true) return this.count(req);
     if (this.free.length === 0) {
       throw new RbeesError(
         'WORKER_BUSY',
@@ -71,6 +72,22 @@ export class Engine {
     const job = this.run(prepared, sequence, signal, channel);
     this.running.add(job);
     void job.finally(() => this.running.delete(job));
+    return channel;
+  }
+
+  /** Tokenizing takes no slot: the input's size, as a stream that ends at once. */
+  private count(req: ExecuteRequest): AsyncIterable<InferenceEvent> {
+    const { model, chatWrapper } = this.loaded;
+    const { promptTokens } = prepareRequest(req, model, chatWrapper, this.info.contextSize);
+    const channel = new Channel<InferenceEvent>();
+    const job_id = req.job_id;
+    channel.push({
+      type: 'started',
+      data: { job_id, model: this.info.model, started_at: new Date().toISOString() },
+    });
+    const end = { tokens_out: 0, decode_time_ms: 0, prompt_tokens: promptTokens };
+    channel.push({ type: 'end', data: { ...end, stop_reason: 'eos' } });
+    channel.close();
     return channel;
   }
 
@@ -100,6 +117,7 @@ export class Engine {
     let index = 0;
     let tokensOut = 0;
     let outcome: StopReason | ErrorBody;
+    let stopSequence: string | undefined;
     channel.push({
       type: 'started',
       data: { job_id: jobId, model: this.info.model, started_at: new Date().toISOString() },
@@ -107,6 +125,7 @@ export class Engine {
     try {
       const grammar = await this.grammarFor(prepared);
       let calls = 0;
+      const onStopSequence = (stop: string) => (stopSequence = stop);
       outcome = await runGeneration(prepared, sequence, this.loaded.chatWrapper, signal, grammar, {
         onText: (text) => {
           // node-llama-cpp's last call passes "": not a token.
@@ -116,6 +135,7 @@ export class Engine {
           clock.token();
           tokensOut += count;
         },
+        onStopSequence,
         onToolCall: (call) => {
           // Unique across rounds: the client sends it back with the tool's result.
           const id = `call_${randomBytes(12).toString('base64url')}`;
@@ -137,7 +157,13 @@ export class Engine {
       const { tokens_out, decode_time_ms, prompt_tokens } = metrics;
       channel.push({
         type: 'end',
-        data: { tokens_out, decode_time_ms, stop_reason: outcome, prompt_tokens },
+        data: {
+          tokens_out,
+          decode_time_ms,
+          stop_reason: outcome,
+          prompt_tokens,
+          ...(stopSequence !== undefined ? { stop_sequence: stopSequence } : {}),
+        },
       });
     } else {
       channel.push({ type: 'error', data: outcome });

@@ -59,7 +59,7 @@ export function prepareRequest(
       model.tokenize(prompt, false, bos ? 'trimLeadingSpace' : undefined).length + (bos ? 1 : 0);
   }
   const room = promptRoom(contextSize);
-  if (promptTokens > room) {
+  if (promptTokens > room && req.count_only !== true) {
     const field = history === undefined ? 'prompt' : 'messages';
     throw new RbeesError(
       'BAD_REQUEST',
@@ -82,6 +82,8 @@ export interface GenerationHooks {
   onText: (text: string) => void;
   /** How many tokens that text took. */
   onTokens: (count: number) => void;
+  /** The stop sequence that ended the reply. */
+  onStopSequence: (stop: string) => void;
   /** A whole tool call, its arguments as JSON text. */
   onToolCall: (call: { name: string; arguments: string }) => void;
 }
@@ -145,8 +147,10 @@ export async function runGeneration(
         }
       : { ...base, ...(grammar ? { grammar } : {}) };
   let reason = await generate(prepared, sequence, chatWrapper, options);
-  if (stops?.stopped) reason = 'stop_sequence';
-  else {
+  if (stops?.matched !== undefined) {
+    reason = 'stop_sequence';
+    hooks.onStopSequence(stops.matched);
+  } else {
     const rest = stops?.flush() ?? '';
     if (rest !== '') emit(rest);
   }

@@ -7,26 +7,33 @@
  */
 export class StopMatcher {
   private pending = '';
-  private hit = false;
+  private found: string | undefined;
 
   constructor(private readonly stops: readonly string[]) {}
 
   /** True once a stop sequence was found: generation should stop. */
   get stopped(): boolean {
-    return this.hit;
+    return this.found !== undefined;
+  }
+
+  /** The stop sequence found (the earliest in the text), once `stopped`. */
+  get matched(): string | undefined {
+    return this.found;
   }
 
   /** Takes the next chunk; returns the text that is safe to emit now (maybe ''). */
   push(text: string): string {
-    if (this.hit) return '';
+    if (this.stopped) return '';
     const buffer = this.pending + text;
     let cut = -1;
     for (const stop of this.stops) {
       const at = buffer.indexOf(stop);
-      if (at !== -1 && (cut === -1 || at < cut)) cut = at;
+      if (at !== -1 && (cut === -1 || at < cut)) {
+        cut = at;
+        this.found = stop;
+      }
     }
     if (cut !== -1) {
-      this.hit = true;
       this.pending = '';
       return buffer.slice(0, cut);
     }
@@ -37,7 +44,7 @@ export class StopMatcher {
 
   /** The held-back text, when the generation ended without reaching a stop sequence. */
   flush(): string {
-    const rest = this.hit ? '' : this.pending;
+    const rest = this.stopped ? '' : this.pending;
     this.pending = '';
     return rest;
   }

@@ -1,7 +1,14 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { HTTP_STATUS, RbeesError } from '../../../shared/errors';
-import { allowedHosts, CSP, installSecurity, publicRoutes, tokenMatches } from './security';
+import {
+  allowedHosts,
+  CSP,
+  installSecurity,
+  publicRoutes,
+  requestHasToken,
+  tokenMatches,
+} from './security';
 
 describe('API security', () => {
   it('accepts only the exact bearer token', () => {
@@ -12,6 +19,16 @@ describe('API security', () => {
     expect(tokenMatches('s3cret-token', 's3cret-token')).toBe(false);
     expect(tokenMatches('s3cret-token', undefined)).toBe(false);
     expect(tokenMatches('s3cret-token', 'Bearer ')).toBe(false);
+  });
+
+  it('takes the token as x-api-key too, as Anthropic clients send it', () => {
+    const t = 's3cret-token';
+    expect(requestHasToken(t, { 'x-api-key': t })).toBe(true);
+    expect(requestHasToken(t, { 'x-api-key': 'wrong', authorization: `Bearer ${t}` })).toBe(true);
+    expect(requestHasToken(t, { 'x-api-key': `${t} x` })).toBe(false);
+    expect(requestHasToken(t, { 'x-api-key': '' })).toBe(false);
+    expect(requestHasToken(t, { 'x-api-key': 's3cret' })).toBe(false);
+    expect(requestHasToken(t, {})).toBe(false);
   });
 
   it('allows loopback names and the bound address, with and without the port', () => {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RbeesError } from '../../../shared/errors';
 import { bearerMatches, LOOPBACK_NAMES } from '../../../shared/worker-auth';
@@ -43,6 +44,17 @@ export function allowedHosts(
 /** `Authorization: Bearer <token>`, compared in constant time (the workers' check too). */
 export const tokenMatches = bearerMatches;
 
+/**
+ * The token as a request carries it: `Authorization: Bearer`, or `x-api-key` as Anthropic's
+ * clients send it (Claude Code sends either). The same secret either way; a browser page of
+ * another origin can set neither header without a CORS preflight, which gets no CORS answer.
+ */
+export function requestHasToken(token: string, headers: IncomingHttpHeaders): boolean {
+  const key = headers['x-api-key'];
+  if (bearerMatches(token, headers.authorization)) return true;
+  return typeof key === 'string' && bearerMatches(token, `Bearer ${key}`);
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`: answered without the token. Set only by `publicRoutes`, never by hand. */
@@ -67,10 +79,11 @@ export function installSecurity(
   app.addHook('onRequest', async (request: FastifyRequest) => {
     checkHost(request, options.hosts());
     if (request.routeOptions.config.access === 'public') return;
-    if (!tokenMatches(options.token, request.headers.authorization)) {
+    if (!requestHasToken(options.token, request.headers)) {
       throw new RbeesError(
         'UNAUTHORIZED',
-        'Missing or wrong API token. Send "Authorization: Bearer <token>"; the token is in ' +
+        'Missing or wrong API token. Send "Authorization: Bearer <token>" (or "x-api-key: ' +
+          '<token>"); the token is in ' +
           '$RBEES_HOME/token (default ~/.rbees/token).',
       );
     }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { API } from '../../../shared/api';
-import { clientErrorCode, HTTP_STATUS, RbeesError, toErrorBody } from '../../../shared/errors';
+import { HTTP_STATUS, RbeesError, toErrorBody } from '../../../shared/errors';
+import { BODY_LIMIT, errorBodyOf } from './server-errors';
 import type { ClusterEvents } from '../cluster/cluster-events';
 import type { ClusterMonitor } from '../cluster/cluster-monitor';
 import type { ClusterWorkers } from '../cluster/cluster-workers';
@@ -25,6 +26,7 @@ import { hostModelRoutes } from './routes/host-models';
 import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
+import { anthropicRoutes } from './routes/anthropic';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
 import { useZodSchemas } from './schema-compilers';
@@ -58,7 +60,6 @@ export interface ServerDeps {
 }
 
 const CORRELATION_ID = /^[\w.-]{1,128}$/;
-const BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * The daemon's HTTP server: security first (every route needs the token but the public ones),
@@ -88,8 +89,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   installSecurity(app, { token: deps.token, hosts: deps.allowedHosts });
 
   app.setErrorHandler((err, request, reply) => {
-    const body = toErrorBody(asRbeesError(err), request.id);
-    if (body.code === 'INTERNAL') request.log.error({ err }, 'request failed');
+    const body = errorBodyOf(err, request);
     return reply.code(HTTP_STATUS[body.code]).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -125,6 +125,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   void app.register(async (api) => {
     taskRoutes(api, deps.jobs, deps.store.jobs);
     openAiRoutes(api, deps.jobs);
+    anthropicRoutes(api, deps.jobs);
     apiRoutes(api, deps);
     hostRoutes(api, deps.hosts);
     hostModelRoutes(api, deps.hosts, deps.monitor);
@@ -152,23 +153,4 @@ function acceptBodilessJson(app: FastifyInstance): void {
     if (text === '') return done(null, undefined);
     return parse(request, text, done);
   });
-}
-
-/** What to do about fastify's own 4xx, by status. */
-const CLIENT_ERROR_FIX: Record<number, string> = {
-  413: ` (the limit is ${BODY_LIMIT / 1024 / 1024} MiB; model files go up as a streamed upload)`,
-  415: ' — send Content-Type: application/json',
-};
-
-/** Fastify's own errors (bad JSON, body too large, no parser for its type) with their codes. */
-function asRbeesError(err: unknown): unknown {
-  if (err instanceof RbeesError) return err;
-  const { statusCode: status, message } = err as { statusCode?: number; message?: string };
-  if (status && status >= 400 && status < 500) {
-    return new RbeesError(
-      clientErrorCode(status),
-      `Invalid request: ${message ?? 'bad body'}${CLIENT_ERROR_FIX[status] ?? ''}.`,
-    );
-  }
-  return err;
 }

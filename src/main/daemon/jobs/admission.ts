@@ -32,7 +32,8 @@ export function checkContextFit(
   modelId: string,
   contextSize: number | null,
 ): void {
-  if (contextSize === null) return;
+  // Counting an input that does not fit is still an answer.
+  if (contextSize === null || request.count_only === true) return;
   const prompt = promptTokensAtLeast(request);
   const room = promptRoom(contextSize);
   if (prompt <= room) return;

@@ -229,7 +229,7 @@ describe('tool requests rbees cannot serve are refused by name', () => {
     [{ tool_choice: 'required' }, /needs tools/],
     [{ tools: TOOLS, response_format: { type: 'json_object' } }, /response_format.*tool_choice/],
     [{ tools: [TOOLS[0], TOOLS[0]] }, /two tools are named "get_weather"/],
-    [{ messages: [...ASK, calling] }, /"c1" has no tool message/],
+    [{ messages: [...ASK, calling] }, /"c1" has no tool result/],
     [{ messages: [...ASK, { role: 'tool', tool_call_id: 'x', content: '1' }] }, /"x" answers no/],
     [{ messages: [...ASK, { role: 'tool', content: '1' }] }, /needs the tool_call_id/],
     [{ functions: [{ name: 'f' }] }, /deprecated form of tools/],

@@ -26,6 +26,7 @@ import type { CatalogModel } from '../../jobs/model-placement';
 import { ERRORS, json, QUEUE_FULL, sse } from '../route-schemas';
 import { sendSse } from '../sse-reply';
 import { data, Shaper, type Kind, type ToolCallEvent } from './openai-shapes';
+import { settled } from './job-answer';
 import { submitJob } from './tasks';
 
 const TAG = ['openai'];
@@ -165,21 +166,12 @@ async function answer(
       yield 'data: [DONE]\n\n';
     });
   }
-  const abort = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  });
-  abort.signal.addEventListener('abort', () => jobs.cancelJob(job));
   let text = '';
   const calls: ToolCallEvent[] = [];
-  for await (const event of job.events.subscribe(undefined, abort.signal)) {
+  const end = await settled(job, jobs, reply.raw, (event) => {
     if (event.type === 'token') text += event.data.t;
     if (event.type === 'tool_call') calls.push(event.data);
-    if (event.type === 'error') {
-      return reply.code(HTTP_STATUS[event.data.code]).send({ error: event.data });
-    }
-    if (event.type === 'end') {
-      return reply.send(shape.whole(text, calls, event.data));
-    }
-  }
+  });
+  if (end.type === 'error') return reply.code(HTTP_STATUS[end.data.code]).send({ error: end.data });
+  return reply.send(shape.whole(text, calls, end.data));
 }
