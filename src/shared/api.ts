@@ -62,6 +62,13 @@ export const API = {
   completions: '/v1/completions',
   anthropicMessages: '/v1/messages',
   anthropicCountTokens: '/v1/messages/count_tokens',
+  // Ollama's API: none of its paths is one of rbees' own /api routes.
+  ollamaVersion: '/api/version',
+  ollamaTags: '/api/tags',
+  ollamaPs: '/api/ps',
+  ollamaShow: '/api/show',
+  ollamaChat: '/api/chat',
+  ollamaGenerate: '/api/generate',
   health: '/health',
 } as const;
 

@@ -171,9 +171,10 @@ function checkAnswers(view: ToolView, issue: (path: Path, message: string) => vo
   view.messages.forEach((message, i) => {
     message.answers.forEach((id, j) => {
       if (open.delete(id)) return;
+      const who = id === '' ? 'this tool result' : `"${id}"`;
       issue(
         view.at.answer(i, j),
-        `"${id}" answers no unanswered tool call of the message before it`,
+        `${who} answers no unanswered tool call of the message before it`,
       );
     });
     if (message.onlyAnswers) return;

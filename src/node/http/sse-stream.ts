@@ -22,6 +22,12 @@ export interface SseStreamOptions {
    * rbees-workerd's job log line reports; an error is thrown as any other.
    */
   afterClientGone?: 'stop' | 'drain';
+  /**
+   * For a stream of another framing over the same machinery: NDJSON (Ollama's API) is
+   * `application/x-ndjson` and has no comment line to keep a stream alive with (null: none).
+   */
+  contentType?: string;
+  keepalive?: string | null;
 }
 
 /**
@@ -47,7 +53,7 @@ export async function streamSse<T>(
   // Without this, Nagle's algorithm holds small token writes back until the previous one is acked.
   res.socket?.setNoDelay(true);
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': options.contentType ?? 'text/event-stream; charset=utf-8',
     'x-accel-buffering': 'no',
     ...options.headers,
   });
@@ -59,7 +65,9 @@ export async function streamSse<T>(
     // Settles on drain or when the client goes (then the loop below stops or drops the rest).
     draining ??= once(res.socket ?? res, 'drain', { signal: gone.signal }).catch(() => undefined);
   });
-  const keepalive = setInterval(() => coalescer.push(SSE_KEEPALIVE), KEEPALIVE_MS);
+  const beat = options.keepalive === undefined ? SSE_KEEPALIVE : options.keepalive;
+  const keepalive =
+    beat === null ? undefined : setInterval(() => coalescer.push(beat), KEEPALIVE_MS);
   let ended = false;
   try {
     for await (const item of produce(gone.signal)) {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { buildDaemonApp, routeNames, type DaemonApp } from '../../../../scripts/testing/daemon-app';
 import { API } from '../../../shared/api';
 import { AnthropicErrorSchema } from '../../../shared/anthropic-replies';
+import { OllamaErrorSchema } from '../../../shared/ollama-replies';
 import * as api from '../../../shared/api-schemas';
 import * as history from '../../../shared/conversations';
 import * as hosts from '../../../shared/host-schemas';
@@ -123,12 +124,22 @@ describe("the SDK's answers", () => {
   it('read errors in the shape every route declares as its `default` answer', () => {
     // errors.ts keeps ErrorBody zod-free for every process; it and the schema are one type.
     expectTypeOf<ErrorResponse>().toEqualTypeOf<Out<typeof api.ErrorResponseSchema>>();
-    // But Anthropic's routes, which answer errors in Anthropic's shape for its clients.
+    // But Anthropic's and Ollama's routes, which answer errors in their shapes for their clients.
+    const OLLAMA_ROUTES = new Set<string>([
+      API.ollamaVersion,
+      API.ollamaTags,
+      API.ollamaPs,
+      API.ollamaShow,
+      API.ollamaChat,
+      API.ollamaGenerate,
+    ]);
     const wrong = daemon.routes.filter((route) => {
       const answers = (route.schema as { response?: { default?: unknown } } | undefined)?.response;
       const expected = route.url.startsWith(API.anthropicMessages)
         ? AnthropicErrorSchema
-        : api.ErrorResponseSchema;
+        : OLLAMA_ROUTES.has(route.url)
+          ? OllamaErrorSchema
+          : api.ErrorResponseSchema;
       return answers !== undefined && answers.default !== expected;
     });
     expect(wrong.map((route) => route.url)).toEqual([]);

@@ -27,6 +27,7 @@ import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { anthropicRoutes } from './routes/anthropic';
+import { ollamaRoutes } from './routes/ollama';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
 import { useZodSchemas } from './schema-compilers';
@@ -126,6 +127,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     taskRoutes(api, deps.jobs, deps.store.jobs);
     openAiRoutes(api, deps.jobs);
     anthropicRoutes(api, deps.jobs);
+    ollamaRoutes(api, deps.jobs);
     apiRoutes(api, deps);
     hostRoutes(api, deps.hosts);
     hostModelRoutes(api, deps.hosts, deps.monitor);

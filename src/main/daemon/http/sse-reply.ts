@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { streamSse } from '../../../node/http/sse-stream';
+import { streamSse, type SseStreamOptions } from '../../../node/http/sse-stream';
 import { SECURITY_HEADERS } from './security';
 
 /**
@@ -11,10 +11,12 @@ export async function sendSse(
   request: FastifyRequest,
   reply: FastifyReply,
   produce: (signal: AbortSignal) => AsyncIterable<string>,
+  framing: Pick<SseStreamOptions, 'contentType' | 'keepalive'> = {},
 ): Promise<void> {
   reply.hijack();
   try {
     await streamSse(reply.raw, produce, (text) => text, {
+      ...framing,
       headers: {
         ...SECURITY_HEADERS,
         'cache-control': 'no-cache, no-transform',

@@ -6,8 +6,9 @@ import {
   type DaemonApp,
 } from '../../../../scripts/testing/daemon-app';
 import { API } from '../../../shared/api';
-import { isErrorCode, type ErrorResponse } from '../../../shared/errors';
+import { isErrorCode } from '../../../shared/errors';
 import * as arb from '../../../shared/request-arbitraries';
+import { errorCodeOf } from '../../../../scripts/testing/error-code';
 
 /**
  * The daemon's real server (its real routes, store and services; no host connected), every write
@@ -139,8 +140,7 @@ describe('write routes, generated bodies', () => {
         const what = `${sent.method} ${sent.url} → ${answer.statusCode} ${answer.body.slice(0, 200)}`;
         expect(answer.statusCode, what).toBeLessThan(500);
         if (answer.statusCode >= 400) {
-          const { error } = answer.json<Partial<ErrorResponse>>();
-          expect(isErrorCode(error?.code), what).toBe(true);
+          expect(isErrorCode(errorCodeOf(answer.json())), what).toBe(true);
           expect(after, what).toEqual(before);
         } else if (sent.method === 'PATCH') {
           const stored = JSON.parse((after as { settings: string }).settings) as object;

@@ -21,6 +21,8 @@ export interface CatalogModel {
    * capped at DEFAULT_MAX_CONTEXT); else null (a pool host's file nobody serves yet).
    */
   context_length: number | null;
+  /** A worker serves it now. */
+  loaded: boolean;
 }
 
 export class ModelPlacement {
@@ -61,7 +63,7 @@ export class ModelPlacement {
           ? ((await this.deps.trainedContext?.(id)) ?? null)
           : null;
         const onDemand = trained === null ? null : Math.min(trained, DEFAULT_MAX_CONTEXT);
-        return { id, hosts, context_length: serving ?? onDemand };
+        return { id, hosts, context_length: serving ?? onDemand, loaded: serving !== null };
       }),
     );
   }

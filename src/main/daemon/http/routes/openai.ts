@@ -43,8 +43,8 @@ function completion<S extends z.ZodType>(schema: S, chunk: string) {
   };
 }
 
-function openAiModel(model: CatalogModel) {
-  return { ...model, object: 'model' as const, created: 0, owned_by: 'rbees' };
+function openAiModel({ id, hosts, context_length }: CatalogModel) {
+  return { id, hosts, context_length, object: 'model' as const, created: 0, owned_by: 'rbees' };
 }
 
 /** OpenAI-compatible API: the same jobs as `/v2/tasks`, in OpenAI's shapes. */
