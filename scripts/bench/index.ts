@@ -21,6 +21,7 @@ import { benchSched } from './sched';
 import { benchLoad } from './load';
 import { benchCancel } from './cancel';
 import { benchColdStart } from './cold-start';
+import { benchEmbeddings } from './embeddings';
 import { benchGrammar } from './grammar';
 
 /**
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
   if (!only || only === 'load') await benchLoad(models.scriptLong);
   if (!only || only === 'cancel') await benchCancel(models.scriptSlow);
   if (!only || only === 'grammar') await benchGrammar(models.tiny);
+  if (!only || only === 'embeddings') {
+    await benchEmbeddings('tiny (~0.6M params, f32)', models.tiny, { batch: 32, rounds: 5 });
+    await benchEmbeddings('large (~270M params, Q8_0)', large.path, { batch: 4, rounds: 3 });
+  }
   // `-- cold other/out/main/serve.js …` compares this build's cold start with other builds'.
   if (!only || only === 'cold') await benchColdStart(only ? process.argv.slice(3) : []);
 }

@@ -60,6 +60,7 @@ export const API = {
   openaiModel: (id: string) => `/v1/models/${encodeURIComponent(id)}`,
   chatCompletions: '/v1/chat/completions',
   completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
   anthropicMessages: '/v1/messages',
   anthropicCountTokens: '/v1/messages/count_tokens',
   // Ollama's API: none of its paths is one of rbees' own /api routes.
@@ -69,6 +70,7 @@ export const API = {
   ollamaShow: '/api/show',
   ollamaChat: '/api/chat',
   ollamaGenerate: '/api/generate',
+  ollamaEmbed: '/api/embed',
   health: '/health',
 } as const;
 

@@ -41,6 +41,8 @@ export interface EventPayloads {
   queued: { job_id: string; queue_position: number };
   started: { job_id: string; model: string; started_at: string; host?: string; worker_id?: string };
   token: { t: string; i: number };
+  /** One input's embedding (unit length), for a request with `embed`: `index` is its place. */
+  embedding: { index: number; vector: number[] };
   /** A whole call, sent once its arguments are complete; `index` counts the reply's calls. */
   tool_call: ToolCall & { index: number };
   metrics: Metrics;

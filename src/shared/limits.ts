@@ -11,6 +11,8 @@ export const LIMITS = {
   /** OpenAI's penalties: -2 (favour repeats) to 2. */
   penalty: { min: -2, max: 2 },
   stopSequences: 4,
+  /** Texts one embeddings request may carry (OpenAI's limit). */
+  embedInputs: 2048,
   /** Most jobs `GET /v2/tasks` lists at once. */
   taskList: 1000,
 } as const;

@@ -53,6 +53,15 @@ export const OllamaShowSchema = z.object({
   capabilities: z.array(z.string()),
 });
 
+/** `POST /api/embed`. */
+export const OllamaEmbedSchema = z.object({
+  model: z.string(),
+  embeddings: z.array(z.array(z.number())),
+  total_duration: z.int(),
+  load_duration: z.int(),
+  prompt_eval_count: z.int(),
+});
+
 /** `POST /api/chat` and `/api/generate` without streaming: the final line's object. */
 export const OllamaAnswerSchema = z.looseObject({
   model: z.string(),

@@ -115,6 +115,21 @@ export const OllamaGenerateRequestSchema = z.looseObject({
 });
 export type OllamaGenerateRequest = z.infer<typeof OllamaGenerateRequestSchema>;
 
+/** `POST /api/embed`. Ollama cuts a text past the context by default; rbees refuses it, naming it. */
+export const OllamaEmbedRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(LIMITS.embedInputs)]),
+  truncate: z.boolean().optional(),
+  options: Options.optional(),
+  keep_alive: z.union([z.string(), z.number()]).optional(),
+  dimensions: z
+    .unknown()
+    .refine((v) => v === undefined || v === null, {
+      message: "dimensions is not supported: the model's own size is what it gives",
+    })
+    .optional(),
+});
+
 export const OllamaShowRequestSchema = z.looseObject({
   model: z.string().min(1).optional(),
   /** The older name of `model`. */

@@ -34,6 +34,16 @@ export const SamplingSchema = z.object({
 const InputSchema = z.object({
   prompt: z.string().min(1).optional(),
   messages: z.array(ChatMessageSchema).min(1).optional(),
+  embed: z
+    .array(z.string().min(1))
+    .min(1)
+    .max(LIMITS.embedInputs)
+    .optional()
+    .meta({
+      description:
+        'Texts to embed instead of generating: an `embedding` event per text (unit length), ' +
+        'in order; `max_tokens` and sampling are ignored.',
+    }),
   count_only: z
     .boolean()
     .optional()
@@ -44,10 +54,13 @@ const InputSchema = z.object({
     }),
 });
 
-function exactlyOneInput(value: { prompt?: string; messages?: unknown[] }): boolean {
-  return (value.prompt === undefined) !== (value.messages === undefined);
+function exactlyOneInput(value: { prompt?: string; messages?: unknown[]; embed?: unknown[] }) {
+  return [value.prompt, value.messages, value.embed].filter((v) => v !== undefined).length === 1;
 }
-const ONE_INPUT = { message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] };
+const ONE_INPUT = {
+  message: 'give exactly one of "prompt", "messages" or "embed"',
+  path: ['prompt'],
+};
 
 /** `POST /execute` on a worker (SYS-5.4). */
 export const ExecuteRequestSchema = SamplingSchema.extend(InputSchema.shape)

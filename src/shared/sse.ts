@@ -69,6 +69,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'started',
   'token',
   'tool_call',
+  'embedding',
   'metrics',
   'end',
   'error',

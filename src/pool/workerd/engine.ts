@@ -3,6 +3,7 @@ import type { LlamaContextSequence, LlamaGrammar } from 'node-llama-cpp';
 import { RbeesError, toErrorBody, type ErrorBody } from '../../shared/errors';
 import type { ExecuteRequest, InferenceEvent, Metrics, StopReason } from '../../shared/inference';
 import { Channel } from './channel';
+import { Embeddings } from './embeddings';
 import { prepareRequest, runGeneration, type PreparedRequest } from './generation';
 import { Grammars } from './grammars';
 import { loadModel, type Loaded, type LoadOptions } from './load';
@@ -24,6 +25,7 @@ export class Engine {
   private readonly free: LlamaContextSequence[];
   private readonly running = new Set<Promise<void>>();
   private readonly grammars: Grammars;
+  private readonly embeddings: Embeddings;
 
   private constructor(
     private readonly loaded: Loaded,
@@ -31,6 +33,8 @@ export class Engine {
   ) {
     this.free = Array.from({ length: info.slots }, () => loaded.context.getSequence());
     this.grammars = new Grammars(loaded.llama);
+    const threads = loaded.context.currentThreads;
+    this.embeddings = new Embeddings(loaded.model, info.contextSize, threads);
   }
 
   /** Throws RbeesError MODEL_LOAD_FAILED with a message naming the file and the fix. */
@@ -57,6 +61,7 @@ export class Engine {
    */
   generate(req: ExecuteRequest, signal: AbortSignal): AsyncIterable<InferenceEvent> {
     if (req.count_only === true) return this.count(req);
+    if (req.embed !== undefined) return this.embed(req, signal);
     if (this.free.length === 0) {
       throw new RbeesError(
         'WORKER_BUSY',
@@ -88,6 +93,45 @@ export class Engine {
     const end = { tokens_out: 0, decode_time_ms: 0, prompt_tokens: promptTokens };
     channel.push({ type: 'end', data: { ...end, stop_reason: 'eos' } });
     channel.close();
+    return channel;
+  }
+
+  /**
+   * Embeds the request's texts: `started`, an `embedding` per text, `metrics`, then `end` (or
+   * `error`). Takes no chat sequence: the embedding context is its own.
+   */
+  private embed(req: ExecuteRequest, signal: AbortSignal): AsyncIterable<InferenceEvent> {
+    const inputs = this.embeddings.prepare(req);
+    const promptTokens = inputs.reduce((sum, tokens) => sum + tokens.length, 0);
+    const channel = new Channel<InferenceEvent>();
+    const { job_id: jobId } = req;
+    const startedAt = performance.now();
+    channel.push({
+      type: 'started',
+      data: { job_id: jobId, model: this.info.model, started_at: new Date().toISOString() },
+    });
+    const job = (async () => {
+      let failed: ErrorBody | undefined;
+      try {
+        await this.embeddings.run(inputs, signal, channel);
+      } catch (err) {
+        failed = signal.aborted ? cancelled(jobId, signal) : failure(this.info.model, jobId, err);
+      }
+      const elapsed = round(performance.now() - startedAt, 2);
+      const done = { tokens_out: 0, decode_time_ms: elapsed, prompt_tokens: promptTokens };
+      channel.push({
+        type: 'metrics',
+        data: { ...done, tokens_per_sec: 0, time_to_first_token_ms: null },
+      });
+      channel.push(
+        failed
+          ? { type: 'error', data: failed }
+          : { type: 'end', data: { ...done, stop_reason: 'eos' } },
+      );
+      channel.close();
+    })();
+    this.running.add(job);
+    void job.finally(() => this.running.delete(job));
     return channel;
   }
 

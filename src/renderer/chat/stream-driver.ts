@@ -171,7 +171,8 @@ export function createStreamDriver(deps: StreamDriverDeps): StreamDriver {
           batcher.push(event.data.t);
           return false;
         case 'tool_call':
-          // The chat pane offers no tools, so no reply of it calls one.
+        case 'embedding':
+          // The chat pane offers no tools and embeds nothing: neither comes.
           return false;
         case 'metrics': {
           const m = event.data;

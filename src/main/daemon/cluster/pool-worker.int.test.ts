@@ -1,8 +1,8 @@
 /**
  * A worker on a real pool host through the daemon's HTTP API: spawned there and answering the
- * official `openai` client through the SSH tunnel (plain, json_schema and tool-call replies), its logs as
- * SSE, and uploads to the host (refused, cut, whole). The host runs the built agent through a
- * launcher. (Downloads and the live state: cluster.int.test.ts.)
+ * official `openai` client through the SSH tunnel (plain, json_schema, tool-call and embedding
+ * replies), its logs as SSE, and uploads to the host (refused, cut, whole). The host runs the
+ * built agent through a launcher. (Downloads and the live state: cluster.int.test.ts.)
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -98,6 +98,10 @@ describe('a worker on a pool host through the daemon API', () => {
     if (call?.type !== 'function') throw new Error('no function call');
     expect(call.function.name).toBe('greet');
     expect(['hi', 'hello']).toContain((JSON.parse(call.function.arguments) as typeof json).word);
+    // And embeddings, from the same worker's load.
+    const embedded = await openai.embeddings.create({ model: MODEL, input: ['a cat', 'a dog'] });
+    expect(embedded.data).toHaveLength(2);
+    for (const { embedding } of embedded.data) expect(Math.hypot(...embedding)).toBeCloseTo(1, 5);
     // The live state keeps that reply's decode rate for the worker list.
     const [first] = await daemonSse(daemon, API.events, () => true);
     const snapshot = JSON.parse(first?.data ?? '{}') as ClusterSnapshot;

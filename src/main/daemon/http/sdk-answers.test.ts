@@ -132,6 +132,7 @@ describe("the SDK's answers", () => {
       API.ollamaShow,
       API.ollamaChat,
       API.ollamaGenerate,
+      API.ollamaEmbed,
     ]);
     const wrong = daemon.routes.filter((route) => {
       const answers = (route.schema as { response?: { default?: unknown } } | undefined)?.response;

@@ -27,6 +27,7 @@ import { hostWorkerRoutes } from './routes/host-workers';
 import { hostRoutes } from './routes/hosts';
 import { openAiRoutes } from './routes/openai';
 import { anthropicRoutes } from './routes/anthropic';
+import { embeddingRoutes } from './routes/embeddings';
 import { ollamaRoutes } from './routes/ollama';
 import { openApiRoutes } from './routes/openapi';
 import { taskRoutes } from './routes/tasks';
@@ -126,6 +127,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   void app.register(async (api) => {
     taskRoutes(api, deps.jobs, deps.store.jobs);
     openAiRoutes(api, deps.jobs);
+    embeddingRoutes(api, deps.jobs);
     anthropicRoutes(api, deps.jobs);
     ollamaRoutes(api, deps.jobs);
     apiRoutes(api, deps);

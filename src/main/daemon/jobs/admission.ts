@@ -32,8 +32,8 @@ export function checkContextFit(
   modelId: string,
   contextSize: number | null,
 ): void {
-  // Counting an input that does not fit is still an answer.
-  if (contextSize === null || request.count_only === true) return;
+  // Counting an input that does not fit is still an answer; each text to embed fits on its own.
+  if (contextSize === null || request.count_only === true || request.embed !== undefined) return;
   const prompt = promptTokensAtLeast(request);
   const room = promptRoom(contextSize);
   if (prompt <= room) return;

@@ -91,6 +91,9 @@ function recordMetrics(
   if (metrics.time_to_first_token_ms !== null) {
     m.timeToFirstToken.observe(metrics.time_to_first_token_ms / 1000);
   }
+  // A job that decoded no tokens after its first (embeddings, a count, a one-token reply) has no
+  // rate: it would hide the worker's last real one.
+  if (metrics.tokens_per_sec <= 0) return;
   m.workerTokensPerSec.set({ host: lease.host, worker: lease.workerId }, metrics.tokens_per_sec);
   deps.onRate?.(lease.host, lease.workerId, metrics.tokens_per_sec);
 }

@@ -106,6 +106,7 @@ export class MessageShaper {
       case 'queued':
       case 'started':
       case 'metrics':
+      case 'embedding':
         return '';
     }
   }

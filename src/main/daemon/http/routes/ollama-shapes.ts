@@ -45,6 +45,7 @@ export class OllamaShaper {
         return line({ error: event.data.message, code: event.data.code });
       case 'queued':
       case 'started':
+      case 'embedding':
         return '';
     }
   }

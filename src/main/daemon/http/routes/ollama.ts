@@ -7,6 +7,7 @@ import { resolveModelId } from '../../../../shared/models';
 import {
   modelFromOllama,
   OllamaChatRequestSchema,
+  OllamaEmbedRequestSchema,
   OllamaGenerateRequestSchema,
   OllamaShowRequestSchema,
   taskFromOllamaChat,
@@ -15,6 +16,7 @@ import {
 import {
   OLLAMA_API_VERSION,
   OllamaAnswerSchema,
+  OllamaEmbedSchema,
   OllamaErrorSchema,
   OllamaPsSchema,
   OllamaShowSchema,
@@ -26,6 +28,7 @@ import type { CatalogModel } from '../../jobs/model-placement';
 import { json } from '../route-schemas';
 import { errorBodyOf } from '../server-errors';
 import { sendSse } from '../sse-reply';
+import { embed } from './embeddings';
 import { settled } from './job-answer';
 import { OllamaShaper, type OllamaKind } from './ollama-shapes';
 import { submitJob } from './tasks';
@@ -176,6 +179,35 @@ export function ollamaRoutes(app: FastifyInstance, jobs: Jobs): void {
       },
       async (request, reply) => {
         await respond(request, reply, jobs, taskFromOllamaChat(request.body), 'chat', request.body);
+      },
+    );
+
+    api.post(
+      API.ollamaEmbed,
+      {
+        schema: {
+          tags: TAG,
+          summary: 'Embed texts (Ollama-compatible)',
+          body: OllamaEmbedRequestSchema,
+          response: { 200: json(OllamaEmbedSchema, 'Unit-length vectors, in order.'), ...ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const { model, input } = request.body;
+        const startedAt = performance.now();
+        const texts = typeof input === 'string' ? [input] : input;
+        const result = await embed(jobs, reply, modelFromOllama(model), texts);
+        if ('error' in result) {
+          const { code, message } = result.error;
+          return reply.code(HTTP_STATUS[code]).send({ error: message, code });
+        }
+        return {
+          model,
+          embeddings: result.vectors,
+          total_duration: Math.round((performance.now() - startedAt) * 1e6),
+          load_duration: 0,
+          prompt_eval_count: result.promptTokens,
+        };
       },
     );
 

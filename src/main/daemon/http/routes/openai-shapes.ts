@@ -62,6 +62,7 @@ export class Shaper {
       case 'queued':
       case 'started':
       case 'metrics':
+      case 'embedding':
         return [];
     }
   }

@@ -42,6 +42,7 @@ const TASK_EVENTS = eventNames<EventType>({
   started: true,
   token: true,
   tool_call: true,
+  embedding: true,
   metrics: true,
   end: true,
   error: true,
