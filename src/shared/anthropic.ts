@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GrammarSchemaSchema } from './grammar-schema';
 import type { ChatMessage, ParsedTaskRequest, ToolChoice } from './inference';
 import { LIMITS } from './limits';
+import { refused } from './refused';
 import { checkToolsOf, TOOL_LIMITS, ToolSchema, type ToolTurn } from './tool-schemas';
 
 /**
@@ -95,12 +96,10 @@ const MessagesFields = z.looseObject({
   stream: z.boolean().optional(),
   tools: z.array(AnthropicTool).max(TOOL_LIMITS.tools).optional(),
   tool_choice: AnthropicToolChoice.optional(),
-  thinking: z
-    .looseObject({ type: z.string() })
-    .refine((t) => t.type === 'disabled', {
-      message: 'extended thinking is not supported yet: leave thinking out',
-    })
-    .optional(),
+  thinking: refused(
+    'extended thinking is not supported yet: leave thinking out',
+    (t) => (t as { type?: unknown }).type === 'disabled',
+  ),
 });
 
 const checkMessageTools = checkToolsOf((request: MessagesInput) => ({

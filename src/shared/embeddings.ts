@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { refused } from './refused';
+
+export const DIMENSIONS =
+  "dimensions is not supported: the model's own size is what it gives; leave it out";
 
 /** `POST /v1/embeddings` (OpenAI's shape) and what it answers. */
 
@@ -18,12 +22,7 @@ export const EmbeddingsRequestSchema = z.looseObject({
   input: Texts,
   /** openai-node asks for base64 unless told otherwise, and decodes it. */
   encoding_format: z.enum(['float', 'base64']).nullish(),
-  dimensions: z
-    .unknown()
-    .refine((v) => v === undefined || v === null, {
-      message: "dimensions is not supported: the model's own size is what it gives; leave it out",
-    })
-    .optional(),
+  dimensions: refused(DIMENSIONS),
   user: z.string().max(256).nullish(),
 });
 export type EmbeddingsRequest = z.infer<typeof EmbeddingsRequestSchema>;

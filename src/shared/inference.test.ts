@@ -31,15 +31,19 @@ describe('request validation (SYS-5.4 limits)', () => {
     expect(problem('not an object')).toContain('body');
   });
 
-  it('wants exactly one of prompt and messages', () => {
+  it('wants exactly one of prompt, messages and embed', () => {
     const messages = [{ role: 'user', content: 'hi' }];
     expect(
       parseBody(ExecuteRequestSchema, { job_id: 'j', messages, max_tokens: 1 }).messages,
     ).toEqual(messages);
     expect(problem({ job_id: 'j', max_tokens: 1 })).toContain(
-      'exactly one of "prompt" or "messages"',
+      'exactly one of "prompt", "messages" or "embed"',
     );
     expect(problem({ ...valid, messages })).toContain('exactly one');
+    expect(problem({ ...valid, embed: ['x'] })).toContain('exactly one');
+    expect(
+      parseBody(ExecuteRequestSchema, { job_id: 'j', embed: ['a'], max_tokens: 1 }).embed,
+    ).toEqual(['a']);
     expect(
       problem({ job_id: 'j', max_tokens: 1, messages: [{ role: 'robot', content: 'x' }] }),
     ).toContain('messages.0.role');

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { DIMENSIONS } from './embeddings';
 import { GrammarSchemaSchema } from './grammar-schema';
 import type { ChatMessage, ParsedTaskRequest, ToolChoice } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
-import { checkToolsOf, TOOL_LIMITS, ToolSchema, type ToolTurn } from './tool-schemas';
+import { refused } from './refused';
+import { checkToolsOf, TOOL_LIMITS, toolOf, ToolSchema, type ToolTurn } from './tool-schemas';
 
 /**
  * Ollama's API (`/api/chat`, `/api/generate`), for the apps that speak only it, mapped to tasks.
@@ -33,12 +35,10 @@ const noImages = z
   .array(z.string())
   .max(0, { message: "images are not supported: rbees' models read text only" })
   .nullish();
-const noThinking = z
-  .unknown()
-  .refine((v) => v === undefined || v === null || v === false, {
-    message: 'thinking is not supported yet: leave think out or set it to false',
-  })
-  .optional();
+const noThinking = refused(
+  'thinking is not supported yet: leave think out or set it to false',
+  (v) => v === false,
+);
 
 const Common = {
   model: z.string().min(1),
@@ -122,12 +122,7 @@ export const OllamaEmbedRequestSchema = z.looseObject({
   truncate: z.boolean().optional(),
   options: Options.optional(),
   keep_alive: z.union([z.string(), z.number()]).optional(),
-  dimensions: z
-    .unknown()
-    .refine((v) => v === undefined || v === null, {
-      message: "dimensions is not supported: the model's own size is what it gives",
-    })
-    .optional(),
+  dimensions: refused(DIMENSIONS),
 });
 
 export const OllamaShowRequestSchema = z.looseObject({
@@ -231,11 +226,7 @@ function common(request: { model: string; options?: z.infer<typeof Options>; for
 }
 
 export function taskFromOllamaChat(request: OllamaChatRequest): ParsedTaskRequest {
-  const tools = (request.tools ?? []).map(({ function: f }) => ({
-    name: f.name,
-    ...(f.description !== undefined ? { description: f.description } : {}),
-    ...(f.parameters !== undefined ? { parameters: f.parameters } : {}),
-  }));
+  const tools = (request.tools ?? []).map((tool) => toolOf(tool.function));
   const choice: ToolChoice | undefined = tools.length > 0 ? 'auto' : undefined;
   return {
     ...common(request),

@@ -2,25 +2,15 @@ import { z } from 'zod';
 import type { ChatMessage, ParsedTaskRequest, ToolChoice } from './inference';
 import { DEFAULT_TEMPERATURE, LIMITS } from './limits';
 import { GrammarSchemaSchema } from './grammar-schema';
+import { refused } from './refused';
 import {
   checkToolsOf,
   openAiStyleTurn,
   TOOL_LIMITS,
+  toolOf,
   ToolSchema,
   type ToolView,
 } from './tool-schemas';
-
-/**
- * A field OpenAI defines that rbees does not honour: accepted only when it asks for nothing (
- * absent, null, or its "off" value), else refused by name with why, never silently dropped.
- */
-function refused(why: string, off: (value: unknown) => boolean = () => false) {
-  return z
-    .unknown()
-    .refine((value) => value === undefined || value === null || off(value), { message: why })
-    .optional()
-    .meta({ description: `Not supported: ${why}` });
-}
 
 const emptyArray = (value: unknown) => Array.isArray(value) && value.length === 0;
 const penalty = z.number().min(LIMITS.penalty.min).max(LIMITS.penalty.max).nullish();
@@ -252,11 +242,7 @@ function toolChoiceFromOpenAi(
 export function toolsFromOpenAi(
   request: ChatCompletionRequest,
 ): Pick<ParsedTaskRequest, 'tools' | 'tool_choice' | 'parallel_tool_calls'> {
-  const tools = (request.tools ?? []).map(({ function: f }) => ({
-    name: f.name,
-    ...(f.description != null ? { description: f.description } : {}),
-    ...(f.parameters != null ? { parameters: f.parameters } : {}),
-  }));
+  const tools = (request.tools ?? []).map((tool) => toolOf(tool.function));
   const choice = toolChoiceFromOpenAi(request.tool_choice);
   return {
     ...(tools.length > 0 ? { tools } : {}),

@@ -57,6 +57,19 @@ export const ToolFieldsSchema = z.object({
   parallel_tool_calls: z.boolean().optional(),
 });
 
+/** A function as OpenAI's and Ollama's tools describe it, as a task's tool. */
+export function toolOf(f: {
+  name: string;
+  description?: string | null | undefined;
+  parameters?: Record<string, unknown> | null | undefined;
+}): z.infer<typeof ToolSchema> {
+  return {
+    name: f.name,
+    ...(f.description != null ? { description: f.description } : {}),
+    ...(f.parameters != null ? { parameters: f.parameters } : {}),
+  };
+}
+
 type Path = (string | number)[];
 export type ToolIssue = { path: Path; message: string };
 

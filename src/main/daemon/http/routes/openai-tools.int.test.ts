@@ -192,10 +192,11 @@ describe('a multi-round tool loop', () => {
         tools: TOOLS,
         tool_choice,
         max_tokens: 8,
+        temperature: 0,
       });
     const second = await round('none');
     expect(second.choices[0]?.message.tool_calls).toBeUndefined();
-    expect(second.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(second.usage?.completion_tokens).toBeGreaterThan(0);
     // The call and its result are in the prompt: at least one token per 8 characters of them.
     const unanswered = await round('none', false);
     const grew = second.usage!.prompt_tokens - unanswered.usage!.prompt_tokens;
